@@ -1,0 +1,203 @@
+"""Every op of Backprop Studio, declared once: its forward rule beside each input's local gradient.
+
+An op's rules are short expressions in the vocabulary of functions.py. Names in them are the
+op's input ports (``a``, ``b``, ``z``…), its own tensors (``W``, ``b``, ``value``), its settings
+(``p``), ``out`` (the forward value) and, in a ``vjp``, ``g`` (the upstream gradient ∂L/∂out).
+
+For each input port an op gives:
+- ``local``: the local gradient ∂out/∂port as a person reads it (a number, an elementwise array,
+  or for matrix ops the matrix involved, as on the CS231n slides);
+- ``formula``: the same in words, e.g. multiply's port a: "b";
+- ``vjp``: the gradient handed downstream, only where it is not simply ``g * local``
+  (matrix products). Broadcasting is summed back by the plan, in one place.
+
+The palette, the file schema's op list and the README's op table all come from REGISTRY.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+INPUTS = "Inputs & parameters"
+MATH = "Math"
+ACTIVATIONS = "Activations"
+LAYERS = "Layers"
+LOSSES = "Losses"
+CATEGORIES = (INPUTS, MATH, ACTIVATIONS, LAYERS, LOSSES)
+
+
+@dataclass(frozen=True)
+class Op:
+    name: str
+    category: str
+    symbol: str                      # drawn on the node: "+", "×", "σ"…
+    summary: str                     # the forward rule in words, for tooltips and docs
+    forward: str
+    ports: tuple[str, ...] = ()
+    local: dict = field(default_factory=dict)
+    formula: dict = field(default_factory=dict)
+    vjp: dict = field(default_factory=dict)
+    tensors: tuple[str, ...] = ()    # arrays the node owns and the file stores
+    trainable: bool = False          # whether training updates those tensors
+    config: dict = field(default_factory=dict)  # settings and their defaults
+    is_loss: bool = False
+    check: object = None             # (inputs, tensors, config) -> None, raises ValueError
+
+    def vjp_expr(self, name: str) -> str:
+        return self.vjp.get(name) or f"g * ({self.local[name]})"
+
+    def initial_tensors(self, config: dict) -> dict:
+        """Fresh, seeded values for the node's own tensors (a new node, or Reset parameters)."""
+        cfg = {**self.config, **config}
+        rng = np.random.default_rng(int(cfg.get("seed", 0)))
+        if self.name == "dense":
+            n_in, n_out = int(cfg["in_features"]), int(cfg["units"])
+            limit = np.sqrt(6.0 / (n_in + n_out))             # Glorot uniform
+            return {"W": rng.uniform(-limit, limit, (n_in, n_out)), "b": np.zeros(n_out)}
+        if self.name == "parameter":
+            shape = tuple(int(n) for n in cfg.get("shape", ()))
+            if shape == ():
+                return {"value": float(rng.normal(0.0, float(cfg["scale"])))}
+            return {"value": rng.normal(0.0, float(cfg["scale"]), shape)}
+        if self.tensors:
+            return {"value": 0.0}
+        return {}
+
+
+REGISTRY: dict[str, Op] = {}
+
+
+def register(op: Op) -> Op:
+    if op.name in REGISTRY:
+        raise ValueError(f"op {op.name!r} is registered twice")
+    for port in op.ports:
+        if port not in op.local or port not in op.formula:
+            raise ValueError(f"op {op.name!r} port {port!r} lacks a local gradient or formula")
+    REGISTRY[op.name] = op
+    return op
+
+
+def get_op(name: str) -> Op:
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(REGISTRY))
+        raise KeyError(f"unknown op {name!r}; known ops: {known}") from None
+
+
+# ---------------------------------------------------------------- leaves
+
+register(Op("input", INPUTS, "x", "named data: a value from the file, or a column of the dataset",
+            forward="value", tensors=("value",), config={"feed": None}))
+register(Op("parameter", INPUTS, "θ", "a trainable scalar, vector or matrix (seeded initialisation)",
+            forward="value", tensors=("value",), trainable=True,
+            config={"shape": [], "scale": 1.0, "seed": 0}))
+register(Op("constant", INPUTS, "c", "a fixed number or array",
+            forward="value", tensors=("value",)))
+
+# ---------------------------------------------------------------- arithmetic
+
+register(Op("add", MATH, "+", "a + b (the add gate distributes the gradient unchanged)",
+            forward="a + b", ports=("a", "b"),
+            local={"a": "1.0", "b": "1.0"}, formula={"a": "1", "b": "1"},
+            vjp={"a": "g", "b": "g"}))
+register(Op("subtract", MATH, "−", "a − b",
+            forward="a - b", ports=("a", "b"),
+            local={"a": "1.0", "b": "-1.0"}, formula={"a": "1", "b": "−1"},
+            vjp={"a": "g", "b": "-g"}))
+register(Op("multiply", MATH, "×", "a · b (the multiply gate swaps its inputs' values)",
+            forward="a * b", ports=("a", "b"),
+            local={"a": "b", "b": "a"}, formula={"a": "b", "b": "a"}))
+register(Op("divide", MATH, "÷", "a / b",
+            forward="a / b", ports=("a", "b"),
+            local={"a": "1.0 / b", "b": "-a / (b * b)"}, formula={"a": "1/b", "b": "−a/b²"}))
+register(Op("max", MATH, "max", "max(a, b) elementwise; routes the gradient to the larger input "
+            "(on a tie, to a)",
+            forward="maximum(a, b)", ports=("a", "b"),
+            local={"a": "ge(a, b)", "b": "gt(b, a)"},
+            formula={"a": "1 if a ≥ b else 0", "b": "1 if b > a else 0"}))
+register(Op("power", MATH, "xᵖ", "x to the power p",
+            forward="power(x, p)", ports=("x",), config={"p": 2.0},
+            local={"x": "p * power(x, p - 1.0)"}, formula={"x": "p·x^(p−1)"}))
+register(Op("exp", MATH, "eˣ", "e to the power x",
+            forward="exp(x)", ports=("x",), local={"x": "out"}, formula={"x": "exp(x)"}))
+register(Op("log", MATH, "ln", "natural logarithm of x (x > 0)",
+            forward="log(x)", ports=("x",), local={"x": "1.0 / x"}, formula={"x": "1/x"}))
+register(Op("sum", MATH, "Σ", "the sum of all elements of x",
+            forward="total(x)", ports=("x",), local={"x": "ones_like(x)"}, formula={"x": "1"},
+            vjp={"x": "g * ones_like(x)"}))
+register(Op("mean", MATH, "x̄", "the mean of all elements of x",
+            forward="mean(x)", ports=("x",), local={"x": "ones_like(x) / size(x)"},
+            formula={"x": "1/n"}, vjp={"x": "g * ones_like(x) / size(x)"}))
+
+
+def _check_matmul(inputs, tensors, config):
+    a, b = inputs["a"], inputs["b"]
+    if np.ndim(a) not in (1, 2) or np.ndim(b) not in (1, 2):
+        raise ValueError(f"matmul takes vectors and matrices, got shapes {np.shape(a)} and "
+                         f"{np.shape(b)}")
+    if np.shape(a)[-1] != np.shape(b)[0]:
+        raise ValueError(f"cannot multiply shapes {np.shape(a)} · {np.shape(b)}: "
+                         f"{np.shape(a)[-1]} ≠ {np.shape(b)[0]}")
+
+
+register(Op("matmul", MATH, "a·b", "matrix product a·b of vectors and matrices",
+            forward="a @ b", ports=("a", "b"), check=_check_matmul,
+            local={"a": "b", "b": "a"},
+            formula={"a": "b (so ∂L/∂a = g·bᵀ)", "b": "a (so ∂L/∂b = aᵀ·g)"},
+            vjp={"a": "mm_da(g, a, b)", "b": "mm_db(g, a, b)"}))
+
+# ---------------------------------------------------------------- activations
+
+register(Op("sigmoid", ACTIVATIONS, "σ", "σ(z) = 1 / (1 + e^(−z))",
+            forward="sigmoid(z)", ports=("z",),
+            local={"z": "out * (1.0 - out)"}, formula={"z": "σ(z)(1−σ(z))"}))
+register(Op("tanh", ACTIVATIONS, "tanh", "hyperbolic tangent of z",
+            forward="tanh(z)", ports=("z",),
+            local={"z": "1.0 - out * out"}, formula={"z": "1 − tanh²(z)"}))
+register(Op("relu", ACTIVATIONS, "ReLU", "max(0, z)",
+            forward="relu(z)", ports=("z",),
+            local={"z": "step(z)"}, formula={"z": "1 if z > 0 else 0"}))
+
+# ---------------------------------------------------------------- layers
+
+
+def _check_dense(inputs, tensors, config):
+    x, w = inputs["x"], tensors["W"]
+    if np.ndim(x) not in (1, 2):
+        raise ValueError(f"dense takes a vector or a batch of rows, got shape {np.shape(x)}")
+    if np.shape(x)[-1] != np.shape(w)[0]:
+        raise ValueError(f"x has {np.shape(x)[-1]} features but W has {np.shape(w)[0]} rows "
+                         f"(in_features)")
+    if np.shape(tensors["b"]) != (np.shape(w)[1],):
+        raise ValueError(f"b has shape {np.shape(tensors['b'])}, expected ({np.shape(w)[1]},)")
+
+
+register(Op("dense", LAYERS, "xW+b",
+            "z = x·W + b, W (in × units) and b its own trainable parameters; the seeds' "
+            "z = Wᵀx + b for a row vector x",
+            forward="x @ W + b", ports=("x",), tensors=("W", "b"), trainable=True,
+            config={"in_features": 2, "units": 2, "seed": 0}, check=_check_dense,
+            local={"x": "W", "W": "x", "b": "1.0"},
+            formula={"x": "W (so ∂L/∂x = δ·Wᵀ)", "W": "x (so ∂L/∂W = xᵀ·δ)",
+                     "b": "1 (so ∂L/∂b = Σ δ over the batch)"},
+            vjp={"x": "mm_da(g, x, W)", "W": "mm_db(g, x, W)", "b": "g"}))
+
+# ---------------------------------------------------------------- losses
+
+register(Op("mse", LOSSES, "MSE", "½‖ŷ − y‖² per example, averaged over the batch (1/E)",
+            forward="mse(yhat, y)", ports=("yhat", "y"), is_loss=True,
+            local={"yhat": "(yhat - y) / rows(yhat)", "y": "(y - yhat) / rows(yhat)"},
+            formula={"yhat": "(ŷ − y)/E", "y": "(y − ŷ)/E"}))
+register(Op("bce", LOSSES, "BCE", "binary cross-entropy −[y log p + (1−y) log(1−p)], "
+            "averaged over the batch",
+            forward="bce(p, y)", ports=("p", "y"), is_loss=True,
+            local={"p": "bce_dp(p, y)", "y": "bce_dy(p, y)"},
+            formula={"p": "(p − y)/(p(1−p))/E", "y": "−(log p − log(1−p))/E"}))
+register(Op("softmax_ce", LOSSES, "CE", "softmax cross-entropy −Σ y log softmax(z), "
+            "averaged over the batch",
+            forward="softmax_ce(z, y)", ports=("z", "y"), is_loss=True,
+            local={"z": "(softmax(z) - y) / rows(z)", "y": "-log_softmax(z) / rows(z)"},
+            formula={"z": "(softmax(z) − y)/E", "y": "−log softmax(z)/E"}))
