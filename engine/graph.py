@@ -175,7 +175,7 @@ class ComputationGraph:
 
     def connect(self, source: str, target: str, port: str) -> None:
         self.check_connect(source, target, port)
-        self.nx.add_edge(source, target, key=port)
+        self.nx.add_edge(source, target, key=port, port=port)
         self._emit("edge_added", source=source, target=target, port=port)
 
     def disconnect(self, target: str, port: str) -> str:
