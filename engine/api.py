@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
+
 from . import fileformat
 from .backprop import Result, run
 from .errors import GraphError
@@ -50,6 +52,8 @@ class Graph(ComputationGraph):
     def parameter(self, label: str, value=None, shape=(), scale: float = 1.0,
                   seed: int = 0) -> str:
         """A trainable tensor: ``value`` if given, else seeded normal(0, scale) of ``shape``."""
+        if value is not None:
+            shape = np.shape(value)
         config = {"shape": list(shape), "scale": scale, "seed": seed}
         tensors = {"value": value} if value is not None else None
         return self.add_node("parameter", label, config=config, tensors=tensors)

@@ -125,7 +125,8 @@ class ComputationGraph:
         except KeyError as exc:
             raise GraphError(str(exc.args[0])) from None
         if node_id is None:
-            node_id = self.new_id(label or op)
+            plain = label if label and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,30}", label) else op
+            node_id = self.new_id(plain)
         elif node_id in self.nx:
             raise GraphError(f"a node with id {node_id!r} already exists")
         unknown = set(config or {}) - set(spec.config)
@@ -230,6 +231,24 @@ class ComputationGraph:
     def set_graph_attr(self, key: str, value) -> None:
         self.nx.graph[key] = value
         self._emit("graph_changed", what=key)
+
+    def reorder(self, nodes: list[str], edges: list[tuple[str, str, str]]) -> None:
+        """Put the same nodes and edges back in a recorded order.
+
+        networkx keeps insertion order, so undoing a delete (the node re-added at the end) would
+        change the saved JSON; an undo command calls this to restore it byte for byte. Nothing
+        changes but the order, so no event is sent.
+        """
+        if set(nodes) != set(self.nx) or sorted(edges) != sorted(self.edges()):
+            raise GraphError("reorder needs exactly the graph's own nodes and edges")
+        attrs = dict(self.nx.graph)
+        node_data = {n: self.nx.nodes[n] for n in nodes}
+        self.nx.clear()
+        self.nx.graph.update(attrs)
+        for n in nodes:
+            self.nx.add_node(n, **node_data[n])
+        for u, v, k in edges:
+            self.nx.add_edge(u, v, key=k, port=k)
 
     # ------------------------------------------------------------ helpers
     def _require(self, node: str) -> None:

@@ -53,7 +53,7 @@ class NodeInfo:
     scalar: bool = False           # evaluated with Python floats
 
 
-@dataclass
+@dataclass(eq=False)
 class Plan:
     graph_nodes: list[NodeInfo]
     slots: list[tuple[str, str]]             # (node, tensor) per leaf slot, the P list's order
@@ -114,6 +114,11 @@ class Plan:
             value = np.asarray(value, dtype=float)
             values.append(float(value) if value.ndim == 0 else value)
         return values
+
+    @property
+    def base_leaves(self) -> list:
+        """The P list the plan was built with (the graph's tensors and the feeds given)."""
+        return self._leaf_probe
 
     def _infer_shapes(self, leaf_values: list) -> None:
         """Evaluate once with numpy: learn every shape, and name the node of any shape error."""

@@ -1,0 +1,82 @@
+"""Every colour and size the editor draws with, in one place, so the animation and training
+views reuse the same meaning: forward values green, gradients red (as in the CS231n figures).
+
+A colour-blind-safe palette (Okabe–Ito blue and vermillion) can replace green/red at any time;
+views that cache colours subscribe with ``on_change``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtGui import QColor
+
+from engine.ops import ACTIVATIONS, INPUTS, LAYERS, LOSSES, MATH
+
+
+@dataclass(frozen=True)
+class Palette:
+    name: str
+    value: QColor          # forward values
+    grad: QColor           # gradients
+    error: QColor          # engine errors (outline)
+    highlight: QColor      # selection, valid connection targets
+
+
+PALETTES = {
+    "cs231n": Palette("Green / red (CS231n)", QColor("#1b8a2f"), QColor("#c62828"),
+                      QColor("#d50000"), QColor("#1e88e5")),
+    "colorblind": Palette("Blue / orange (colour-blind safe)", QColor("#0072b2"),
+                          QColor("#d55e00"), QColor("#cc79a7"), QColor("#009e73")),
+}
+
+CATEGORY_COLORS = {
+    INPUTS: QColor("#5c6bc0"),
+    MATH: QColor("#00897b"),
+    ACTIVATIONS: QColor("#f9a825"),
+    LAYERS: QColor("#8e24aa"),
+    LOSSES: QColor("#e64a19"),
+}
+
+CANVAS_BG = QColor("#f4f4f1")
+GRID_MINOR = QColor("#e6e6e1")
+GRID_MAJOR = QColor("#d6d6d0")
+NODE_BG = QColor("#ffffff")
+NODE_BORDER = QColor("#8a8a85")
+NODE_TEXT = QColor("#222222")
+PORT_TEXT = QColor("#555555")
+PORT_FILL = QColor("#ffffff")
+EDGE = QColor("#6d6d68")
+STALE_ALPHA = 110       # values shown dimmed once an edit makes them stale
+
+GRID = 20               # snap-to-grid step, scene units
+MAJOR_EVERY = 5         # a darker grid line every 5 steps
+
+_current = "cs231n"
+_listeners: list[Callable[[], None]] = []
+
+
+def current() -> Palette:
+    return PALETTES[_current]
+
+
+def current_name() -> str:
+    return _current
+
+
+def set_palette(name: str) -> None:
+    global _current
+    if name not in PALETTES:
+        raise KeyError(f"unknown palette {name!r}; known: {', '.join(PALETTES)}")
+    _current = name
+    for listener in list(_listeners):
+        listener()
+
+
+def on_change(listener: Callable[[], None]) -> None:
+    _listeners.append(listener)
+
+
+def category_color(category: str) -> QColor:
+    return CATEGORY_COLORS.get(category, QColor("#757575"))

@@ -1,0 +1,105 @@
+"""Rebuild the example graphs in this folder with the builder API: `python resources/examples/build_examples.py`.
+
+Each example is a figure from the seeds or CS231n, with readable labels and positions laid out
+like the figure (inputs left, output right).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from engine.api import Graph  # noqa: E402
+
+
+def place(g: Graph, positions: dict) -> None:
+    for node, (x, y) in positions.items():
+        g.set_position(node, (x, y))
+
+
+def cs231n_add_multiply() -> Graph:
+    """f = (x + y)·z with x = −2, y = 5, z = −4 (CS231n, Backpropagation intuitions)."""
+    g = Graph()
+    x, y, z = g.input("x", -2.0), g.input("y", 5.0), g.input("z", -4.0)
+    q = g.add(x, y, label="q")
+    f = g.multiply(q, z, label="f")
+    g.set_output(f)
+    place(g, {x: (0, 0), y: (0, 150), z: (0, 300), q: (260, 75), f: (520, 190)})
+    return g
+
+
+def sigmoid_neuron() -> Graph:
+    """f(w, x) = σ(w0·x0 + w1·x1 + w2), w = (2, −3, −3), x = (−1, −2) (CS231n)."""
+    g = Graph()
+    w0, x0 = g.parameter("w0", 2.0), g.input("x0", -1.0)
+    w1, x1 = g.parameter("w1", -3.0), g.input("x1", -2.0)
+    w2 = g.parameter("w2", -3.0)
+    p0 = g.multiply(w0, x0, label="w0·x0")
+    p1 = g.multiply(w1, x1, label="w1·x1")
+    s = g.add(p0, p1, label="w0x0+w1x1")
+    z = g.add(s, w2, label="z")
+    f = g.sigmoid(z, label="σ")
+    g.set_output(f)
+    place(g, {w0: (0, 0), x0: (0, 130), w1: (0, 260), x1: (0, 390), w2: (0, 520),
+              p0: (250, 65), p1: (250, 325), s: (500, 195), z: (740, 330), f: (980, 330)})
+    return g
+
+
+def max_gate() -> Graph:
+    """f = max(x, y)·w with x = 0, y = 4, w = 2: the max gate routes the gradient to y only."""
+    g = Graph()
+    x, y, w = g.input("x", 0.0), g.input("y", 4.0), g.parameter("w", 2.0)
+    m = g.max(x, y, label="max(x, y)")
+    f = g.multiply(m, w, label="f")
+    g.set_output(f)
+    place(g, {x: (0, 0), y: (0, 150), w: (0, 300), m: (260, 75), f: (520, 190)})
+    return g
+
+
+def two_layer_sigmoid() -> Graph:
+    """The seeds' 2-2-2 network: z = Wᵀx + b (here x·W + b, the same W), sigmoid, squared
+    error ½‖ŷ − y‖², with the numbers of the classic step-by-step example."""
+    g = Graph()
+    x = g.input("x", [[0.05, 0.10]], feed="features")
+    y = g.input("y", [[0.01, 0.99]], feed="targets")
+    # W[n, m] is w_nm, the weight from neuron n of the layer below to neuron m of this layer.
+    z1 = g.dense(x, 2, 2, label="z¹ = W¹ᵀx⁰ + b¹", W=[[0.15, 0.25], [0.20, 0.30]], b=[0.35, 0.35])
+    x1 = g.sigmoid(z1, label="x¹ = σ(z¹)")
+    z2 = g.dense(x1, 2, 2, label="z² = W²ᵀx¹ + b²", W=[[0.40, 0.50], [0.45, 0.55]], b=[0.60, 0.60])
+    x2 = g.sigmoid(z2, label="x² = σ(z²)")
+    loss = g.mse(x2, y, label="L = ½‖x² − y‖²")
+    g.set_output(loss)
+    g.training(dataset="seeds", optimizer="sgd", lr=0.5, batch_size=1, steps=1000, seed=0)
+    place(g, {x: (0, 0), z1: (260, 0), x1: (520, 0), z2: (780, 0), x2: (1040, 0), y: (1040, 160),
+              loss: (1300, 80)})
+    return g
+
+
+def xor_mlp() -> Graph:
+    """A 2-4-1 MLP with sigmoid activations and binary cross-entropy on XOR."""
+    g = Graph()
+    x = g.input("x", [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], feed="features")
+    y = g.input("y", [[0.0], [1.0], [1.0], [0.0]], feed="targets")
+    z1 = g.dense(x, 2, 4, label="hidden z¹", seed=1)
+    a1 = g.sigmoid(z1, label="hidden σ")
+    z2 = g.dense(a1, 4, 1, label="output z²", seed=2)
+    p = g.sigmoid(z2, label="p = σ(z²)")
+    loss = g.bce(p, y, label="BCE loss")
+    g.set_output(loss)
+    g.training(dataset="xor", optimizer="adam", lr=0.1, batch_size=4, steps=1000, seed=0)
+    place(g, {x: (0, 0), z1: (260, 0), a1: (520, 0), z2: (780, 0), p: (1040, 0), y: (1040, 160),
+              loss: (1300, 80)})
+    return g
+
+
+EXAMPLES = {"cs231n_add_multiply": cs231n_add_multiply, "sigmoid_neuron": sigmoid_neuron,
+            "max_gate": max_gate, "two_layer_sigmoid": two_layer_sigmoid, "xor_mlp": xor_mlp}
+
+
+if __name__ == "__main__":
+    for name, build in EXAMPLES.items():
+        build().save(HERE / f"{name}.json")
+        print(f"wrote {name}.json")
