@@ -187,8 +187,7 @@ class Plan:
             if frame.f_code.co_filename == lines["file"] and lineno in lines["map"]:
                 node, port = lines["map"][lineno]
                 info = self.graph_nodes[node]
-                reason = "division by zero" if isinstance(exc, ZeroDivisionError) else _plain(exc)
-                return GraphError(reason, info.id, info.label, port)
+                return GraphError(_plain(exc), info.id, info.label, port)
         return GraphError(_plain(exc))
 
     # ---------------------------------------------------------------- code generation
@@ -399,5 +398,8 @@ def _consts(info: NodeInfo) -> dict:
 
 
 def _plain(exc: Exception) -> str:
+    """An exception's message as the tail of a sentence that names the node."""
+    if isinstance(exc, ZeroDivisionError):
+        return "division by zero"
     text = str(exc).strip() or type(exc).__name__
     return text[0].lower() + text[1:] if text else text
