@@ -12,9 +12,12 @@ def run_app(path: str | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Studio")
-    app.setOrganizationName("Backprop Studio")
+    app.setOrganizationName("BackpropStudio")
     window = MainWindow()
     window.show()
+    app.processEvents()
     if path:
         window.open_path(path)
+    else:
+        window.files.offer_recovery()
     return app.exec()

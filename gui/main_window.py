@@ -1,16 +1,346 @@
-"""The main window (an empty shell for now; the editor fills it)."""
+"""The main window: palette (left), canvas (centre), inspector (right), a tabbed bottom dock
+area for the animation and training views, and the status bar. It owns the undo stack and the
+current engine graph, runs the engine on Ctrl+R and shows the Result it returns.
+
+Integration API (used by the animation and training views): ``graph``, ``scene``, ``view``,
+``undo_stack``, ``last_result``; signals ``graph_replaced(graph)``, ``graph_edited()``,
+``result_changed(result | None)``; ``add_bottom_dock``, ``run_graph``, ``show_result``,
+``open_path``, ``view_menu``.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView
+
+import engine
+from engine import ComputationGraph, GraphError
+from gui import actions, commands, edit_ops, icons
+from gui import format as fmt
+from gui import settings as app_settings
+from gui import theme
+from gui.canvas import GraphScene, GraphView
+from gui.file_ops import FileController
+from gui.inspector import Inspector
+from gui.palette import PaletteWidget
+
+RESHAPING = {"dense": {"in_features", "units", "seed"}, "parameter": {"shape", "scale", "seed"}}
 
 
 class MainWindow(QMainWindow):
+    graph_replaced = Signal(object)
+    graph_edited = Signal()
+    result_changed = Signal(object)
+
     def __init__(self) -> None:
         super().__init__()
-        self.setWindowTitle("Backprop Studio")
-        self.resize(1280, 800)
-        self.setCentralWidget(QLabel("Backprop Studio"))
+        self.setWindowIcon(icons.app_icon())
+        self.setDockNestingEnabled(True)
+        self.undo_stack = QUndoStack(self)
+        self.graph = ComputationGraph()
+        self.last_result = None          # the Result on screen, None once an edit makes it stale
+        self.shown_result = None         # the Result on screen even when stale (dimmed)
+        self.error: GraphError | None = None
+        self.scene = GraphScene(self.graph, self.undo_stack, self)
+        self.view = GraphView(self.scene, self)
+        self.setCentralWidget(self.view)
+        self.files = FileController(self)
+        self._build_docks()
+        self.actions = actions.build(self)
+        self._build_docks_menu()
+        self._build_status_bar()
+        self.scene.message.connect(self.show_message)
+        self.scene.graph_event.connect(self._on_graph_event)
+        self.scene.selectionChanged.connect(self.inspector.follow_selection)
+        self.undo_stack.indexChanged.connect(lambda _: self.graph_edited.emit())
+        self.undo_stack.cleanChanged.connect(lambda _: self.update_title())
+        self.graph_edited.connect(self._update_counts)
+        self.palette.op_activated.connect(
+            lambda op: self.scene.add_op(op, self.view.visible_center()))
+        theme.on_change(self._palette_changed)
+        self.refresh_recent_menu()
+        self.update_title()
+        self._restore_settings()
 
-    def open_path(self, path: str) -> None:
-        self.statusBar().showMessage(path)
+    # ------------------------------------------------------------ layout
+    def _build_docks(self) -> None:
+        self.palette = PaletteWidget(self)
+        self.palette_dock = self._dock("Ops", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector = Inspector(self)
+        self.inspector_dock = self._dock("Inspector", self.inspector,
+                                         Qt.DockWidgetArea.RightDockWidgetArea)
+        self.history = QUndoView(self.undo_stack)
+        self.history.setEmptyLabel("<opened>")
+        self.history_dock = self._dock("History", self.history,
+                                       Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.inspector_dock, self.history_dock)
+        self.inspector_dock.raise_()
+        self.bottom_docks: list[QDockWidget] = []
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [190, 300],
+                         Qt.Orientation.Horizontal)
+
+    def _dock(self, title: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks_menu(self) -> None:
+        for dock in (self.palette_dock, self.inspector_dock, self.history_dock):
+            self.view_menu.addAction(dock.toggleViewAction())
+        self.view_menu.addSeparator()
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.counts_label = QLabel()
+        self.zoom_label = QLabel()
+        bar.addPermanentWidget(self.counts_label)
+        bar.addPermanentWidget(self.zoom_label)
+        self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
+        self.zoom_label.setText("100%")
+        self._update_counts()
+
+    def add_bottom_dock(self, widget, title: str) -> QDockWidget:
+        """A dock in the tabbed bottom area (animation controls, loss plot…)."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
+        dock.setWidget(widget)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        if self.bottom_docks:
+            self.tabifyDockWidget(self.bottom_docks[-1], dock)
+        self.bottom_docks.append(dock)
+        self.view_menu.addAction(dock.toggleViewAction())
+        dock.raise_()
+        return dock
+
+    # ------------------------------------------------------------ graph and files
+    def set_graph(self, graph: ComputationGraph, path: Path | None, name: str) -> None:
+        """Show a new graph (New, Open, recovery): a fresh undo history, no result yet."""
+        self.graph = graph
+        self.scene.set_graph(graph)
+        self.undo_stack.clear()
+        self.files.path, self.files.display_name = path, name
+        self.error = None
+        self.last_result = self.shown_result = None
+        self.inspector.node = self.inspector.edge = None
+        self.inspector.rebuild()
+        self.update_title()
+        self._update_counts()
+        self.view.fit()
+        self.graph_replaced.emit(graph)
+        self.result_changed.emit(None)
+
+    def open_path(self, path) -> bool:
+        return self.files.open_path(path)
+
+    def update_title(self) -> None:
+        self.setWindowTitle(f"{self.files.display_name}[*] — Backprop Studio")
+        self.setWindowModified(not self.undo_stack.isClean())
+
+    def refresh_recent_menu(self) -> None:
+        actions.fill_recent(self, app_settings.recent_files())
+
+    def clear_recent(self) -> None:
+        app_settings.clear_recent()
+        self.refresh_recent_menu()
+
+    # ------------------------------------------------------------ running
+    def run_graph(self):
+        """Forward and backward through the engine; values green, gradients red on the nodes."""
+        try:
+            result = engine.run(self.graph, trace=True)
+        except GraphError as exc:
+            self.show_error(exc)
+            return None
+        self.show_result(result)
+        if result.output is None:
+            self.show_message("Forward pass only: the graph has several ends; choose the output "
+                              "(Edit ▸ Make Output)")
+        else:
+            self.show_message(f"Ran forward and backward: {self.graph.label(result.output)} = "
+                              f"{fmt.short(result.values[result.output])}")
+        return result
+
+    def show_result(self, result) -> None:
+        """Show a Result computed elsewhere (training) exactly as Run does."""
+        self.error = None
+        self.scene.clear_errors()
+        self.last_result = self.shown_result = result
+        self.scene.show_result(result)
+        self.inspector.schedule()
+        self.result_changed.emit(result)
+
+    def show_error(self, error: GraphError) -> None:
+        """An engine error: red outline and tooltip on its node, and the status bar."""
+        self.error = error
+        self.scene.show_error(error)
+        self.last_result = None
+        self.show_message(f"Cannot run: {error}", error=True)
+        self.inspector.schedule()
+        self.result_changed.emit(None)
+
+    def node_error(self, node: str) -> str | None:
+        if self.error is not None and self.error.node == node:
+            return self.error.reason + (f" (port {self.error.port})" if self.error.port else "")
+        return None
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        bar = self.statusBar()
+        bar.setStyleSheet(f"QStatusBar {{ color: {theme.current().error.name()}; }}"
+                          if error else "")
+        bar.showMessage(text, 0 if error else 8000)
+
+    def _on_graph_event(self, event: str, data: dict) -> None:
+        maths = event not in ("node_moved",) and not (
+            event == "node_changed" and data.get("what") == "label")
+        if maths:
+            if self.error is not None:
+                self.error = None
+                self.scene.clear_errors()
+            if self.last_result is not None:
+                self.last_result = None
+                self.scene.mark_stale()
+                self.result_changed.emit(None)
+        if self.inspector.node in (data.get("node"), data.get("target"), data.get("source")) \
+                or event == "graph_changed" or self.inspector.edge is not None:
+            self.inspector.schedule()
+
+    def _update_counts(self) -> None:
+        self.counts_label.setText(f"{len(self.graph)} nodes · {len(self.graph.edges())} edges")
+
+    # ------------------------------------------------------------ edits (menus, inspector)
+    def _push(self, command) -> bool:
+        try:
+            commands.push(self.undo_stack, command)
+            return True
+        except GraphError as exc:
+            self.show_message(f"Refused: {exc}", error=True)
+            return False
+
+    def rename(self, node: str, label: str) -> bool:
+        label = label.strip()
+        if not label:
+            self.show_message("Refused: a label cannot be empty", error=True)
+            self.inspector.schedule()
+            return False
+        if label == self.graph.node(node)["label"]:
+            return False
+        return self._push(commands.SetLabel(self.graph, node, label))
+
+    def set_config(self, node: str, key: str, value) -> bool:
+        """Change a setting; a dense layer's or parameter's shape re-seeds its tensors in the
+        same undo step, so W, b and the parameter value always match their settings."""
+        if self.graph.node(node)["config"].get(key) == value:
+            return False
+        op = self.graph.node(node)["op"]
+        with commands.macro(self.undo_stack, f"Set {self.graph.label(node)}.{key} = {value}"):
+            ok = self._push(commands.SetConfig(self.graph, node, key, value))
+            if ok and key in RESHAPING.get(op, ()):
+                spec = self.graph.op(node)
+                for name, fresh in spec.initial_tensors(self.graph.node(node)["config"]).items():
+                    self._push(commands.SetTensor(self.graph, node, name, fresh))
+        return ok
+
+    def set_config_text(self, node: str, key: str, text: str) -> bool:
+        """A shape typed as text, e.g. [2, 3]; refused unless a list of positive integers."""
+        import json
+        try:
+            value = json.loads(text)
+            if not isinstance(value, list) or not all(
+                    isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in value):
+                raise ValueError
+        except ValueError:
+            self.show_message(f"Refused: {key} must be a list of positive whole numbers, "
+                              f"like [] or [2, 3]", error=True)
+            self.inspector.schedule()
+            return False
+        return self.set_config(node, key, value)
+
+    def set_tensor(self, node: str, name: str, value) -> bool:
+        return self._push(commands.SetTensor(self.graph, node, name, value))
+
+    def set_output(self, node: str | None) -> bool:
+        if self.graph.nx.graph.get("output") == node:
+            return False
+        return self._push(commands.SetOutput(self.graph, node))
+
+    def make_output(self) -> None:
+        nodes = self.scene.selected_nodes()
+        if len(nodes) == 1:
+            self.set_output(nodes[0])
+        else:
+            self.show_message("Select one node to make it the output")
+
+    def delete(self) -> None:
+        n = edit_ops.delete_selection(self.scene)
+        if n:
+            self.show_message(f"Deleted {n} item{'s' if n > 1 else ''}")
+
+    def copy(self) -> None:
+        if edit_ops.copy_selection(self.scene):
+            self.show_message(f"Copied {len(self.scene.selected_nodes())} nodes as graph JSON")
+
+    def cut(self) -> None:
+        if edit_ops.copy_selection(self.scene):
+            self.delete()
+
+    def paste(self) -> None:
+        try:
+            ids = edit_ops.paste(self.scene)
+        except GraphError as exc:
+            self.show_message(f"Cannot paste: {exc}", error=True)
+            return
+        self.show_message(f"Pasted {len(ids)} nodes")
+
+    def duplicate(self) -> None:
+        edit_ops.duplicate_selection(self.scene)
+
+    def auto_layout(self) -> None:
+        if edit_ops.auto_layout(self.scene):
+            self.view.fit()
+
+    def set_snap(self, on: bool) -> None:
+        self.scene.snap_to_grid = bool(on)
+
+    def set_colorblind(self, on: bool) -> None:
+        theme.set_palette("colorblind" if on else "cs231n")
+
+    def _palette_changed(self) -> None:
+        for item in self.scene.node_items():
+            item.update()
+        self.inspector.schedule()
+
+    # ------------------------------------------------------------ settings and closing
+    def _restore_settings(self) -> None:
+        s = app_settings.settings()
+        geometry, state = s.value("window/geometry"), s.value("window/state")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        snap = s.value("canvas/snap", False)
+        self.actions["snap"].setChecked(snap in (True, "true"))
+        self.set_snap(self.actions["snap"].isChecked())
+
+    def save_settings(self) -> None:
+        s = app_settings.settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("canvas/snap", self.scene.snap_to_grid)
+        s.sync()
+
+    def closeEvent(self, event) -> None:
+        if not self.files.confirm_discard():
+            event.ignore()
+            return
+        self.save_settings()
+        self.files.timer.stop()
+        self.files.discard_recovery()
+        self.graph.unsubscribe(self.scene._on_graph_event)
+        event.accept()

@@ -1,0 +1,71 @@
+"""An edge: a cubic bezier from the source's output port to the target's input port.
+
+The item sits at the scene origin, so ``path()`` is in scene coordinates, which is what the
+animation needs for ``QPainterPath.pointAtPercent``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
+
+from gui import theme
+
+
+def bezier(start: QPointF, end: QPointF) -> QPainterPath:
+    """Horizontal tangents at both ends, as in Blender's and most node editors."""
+    dx = max(abs(end.x() - start.x()) * 0.5, 40.0)
+    path = QPainterPath(start)
+    path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
+    return path
+
+
+class EdgeItem(QGraphicsPathItem):
+    def __init__(self, source_item, target_item, port: str) -> None:
+        super().__init__()
+        self.source_item = source_item
+        self.target_item = target_item
+        self.port = port
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(-1)
+        self._shape = None
+        self.update_path()
+
+    @property
+    def source(self) -> str:
+        return self.source_item.node
+
+    @property
+    def target(self) -> str:
+        return self.target_item.node
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.target, self.port)
+
+    def update_path(self) -> None:
+        self._shape = None
+        self.setPath(bezier(self.source_item.output_anchor(),
+                            self.target_item.input_anchor(self.port)))
+
+    def shape(self) -> QPainterPath:
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(10)
+            self._shape = stroker.createStroke(self.path())
+        return self._shape
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < 0.4:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        pal = theme.current()
+        if self.isSelected():
+            pen = QPen(pal.highlight, 3.5)
+        else:
+            pen = QPen(theme.EDGE, 2.0)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())

@@ -1,0 +1,243 @@
+"""A node on the canvas: header (op symbol, label, op name), input ports left, output port
+right, and once computed its value (green) and gradient (red).
+
+Ports are drawn by the node rather than being items of their own: half the items for the scene
+index to keep, and one cached picture per node. The node reads what it shows from the engine
+graph (``refresh``); only the display strings of the last Result are held here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+
+from gui import theme
+
+WIDTH = 164.0
+HEADER = 26.0
+ROW = 19.0
+VALUE_ROW = 17.0
+PORT_R = 5.5
+PORT_HIT = 10.0
+LOD_TEXT = 0.55        # below this zoom: no port names or values
+LOD_SHAPES = 0.3       # below this zoom: a coloured block only
+
+_FONT = QFont()
+_FONT.setPointSizeF(9.0)
+_BOLD = QFont(_FONT)
+_BOLD.setBold(True)
+_SMALL = QFont(_FONT)
+_SMALL.setPointSizeF(7.5)
+_MONO = QFont("DejaVu Sans Mono")
+_MONO.setStyleHint(QFont.StyleHint.Monospace)
+_MONO.setPointSizeF(8.5)
+
+
+class NodeItem(QGraphicsItem):
+    def __init__(self, graph, node: str) -> None:
+        super().__init__()
+        self.graph = graph
+        self.node = node
+        self.value_text = ""
+        self.grad_text = ""
+        self.stale = False
+        self.error: str | None = None
+        self.error_port: str | None = None
+        self.highlight_ports: set[str] = set()
+        self.edges: list = []          # EdgeItems attached here; the scene keeps this current
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setAcceptHoverEvents(False)
+        self.refresh()
+
+    # ------------------------------------------------------------ model
+    def refresh(self) -> None:
+        """Re-read op, label, ports and position from the graph."""
+        data = self.graph.node(self.node)
+        self.spec = self.graph.op(self.node)
+        self.label = data.get("label") or self.node
+        self.ports = list(self.spec.ports)
+        self.color = theme.category_color(self.spec.category)
+        self.prepareGeometryChange()
+        rows = max(len(self.ports), 1)
+        self.height = HEADER + rows * ROW + 2 * VALUE_ROW + 6
+        self._rect = QRectF(0, 0, WIDTH, self.height)
+        self.setPos(QPointF(*data["pos"]))
+        self._update_tooltip()
+        self.update()
+
+    @property
+    def is_output(self) -> bool:
+        return self.graph.output == self.node
+
+    def set_values(self, value_text: str, grad_text: str, stale: bool = False) -> None:
+        """What the last Result says about this node, as display strings."""
+        self.value_text, self.grad_text, self.stale = value_text, grad_text, stale
+        self.update()
+
+    def set_stale(self, stale: bool = True) -> None:
+        if stale != self.stale:
+            self.stale = stale
+            self.update()
+
+    def set_error(self, message: str | None, port: str | None = None) -> None:
+        self.error, self.error_port = message, port
+        self._update_tooltip()
+        self.update()
+
+    def set_highlight(self, ports) -> None:
+        ports = set(ports)
+        if ports != self.highlight_ports:
+            self.highlight_ports = ports
+            self.update()
+
+    def _update_tooltip(self) -> None:
+        tip = f"<b>{self.label}</b> ({self.node}) — {self.spec.name}<br>{self.spec.summary}"
+        if self.error:
+            tip = f"<span style='color:#c62828'><b>Error:</b> {self.error}</span><br>" + tip
+        self.setToolTip(tip)
+
+    # ------------------------------------------------------------ geometry
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-PORT_R - 3, -3, PORT_R + 3, 3)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(self.boundingRect())
+        return path
+
+    def port_y(self, index: int) -> float:
+        return HEADER + ROW * index + ROW / 2
+
+    def input_anchor(self, port: str) -> QPointF:
+        return self.mapToScene(QPointF(0.0, self.port_y(self.ports.index(port))))
+
+    def output_anchor(self) -> QPointF:
+        return self.mapToScene(QPointF(WIDTH, self.port_y(0)))
+
+    def port_at(self, scene_pos: QPointF, lenient: bool = False):
+        """("out", None) or ("in", port) under scene_pos. ``lenient`` (when dropping an edge)
+        takes the whole left half of a port's row, not just its circle."""
+        p = self.mapFromScene(scene_pos)
+        out = QPointF(WIDTH, self.port_y(0))
+        if (p - out).manhattanLength() <= PORT_HIT * 1.4 and not lenient:
+            return ("out", None)
+        for i, port in enumerate(self.ports):
+            y = self.port_y(i)
+            if lenient and -PORT_HIT <= p.x() <= WIDTH / 2 and abs(p.y() - y) <= ROW / 2:
+                return ("in", port)
+            if (p - QPointF(0.0, y)).manhattanLength() <= PORT_HIT * 1.4:
+                return ("in", port)
+        return None
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:
+            scene = self.scene()
+            if scene is not None and getattr(scene, "snap_to_grid", False):
+                g = theme.GRID
+                return QPointF(round(value.x() / g) * g, round(value.y() / g) * g)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.update_path()
+        return super().itemChange(change, value)
+
+    # ------------------------------------------------------------ painting
+    def paint(self, painter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        pal = theme.current()
+        rect = self._rect
+        if lod < LOD_SHAPES:
+            painter.fillRect(rect, self.color)
+            if self.error or self.isSelected():
+                painter.setPen(QPen(pal.error if self.error else pal.highlight, 4 / max(lod, .05)))
+                painter.drawRect(rect)
+            return
+        border = QPen(theme.NODE_BORDER, 1.0)
+        if self.isSelected():
+            border = QPen(pal.highlight, 2.5)
+        if self.error:
+            border = QPen(pal.error, 3.0)
+        painter.setPen(border)
+        painter.setBrush(theme.NODE_BG)
+        painter.drawRoundedRect(rect, 6, 6)
+        header = QPainterPath()
+        header.addRoundedRect(QRectF(0.5, 0.5, WIDTH - 1, HEADER), 5.5, 5.5)
+        cut = QPainterPath()
+        cut.addRect(QRectF(0, HEADER - 6, WIDTH, 6.5))
+        painter.fillPath(header.united(cut), self.color)
+        if self.is_output:
+            painter.setPen(QPen(pal.grad, 2.0, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 8, 8)
+        self._paint_header(painter)
+        if lod >= LOD_TEXT:
+            self._paint_body(painter, pal)
+        self._paint_ports(painter, pal, lod)
+
+    def _paint_header(self, painter) -> None:
+        painter.setPen(QColor("white"))
+        painter.setFont(_BOLD)
+        sym_rect = QRectF(6, 0, 34, HEADER)
+        painter.drawText(sym_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         self.spec.symbol)
+        sym_w = QFontMetrics(_BOLD).horizontalAdvance(self.spec.symbol)
+        painter.setFont(_SMALL)
+        op_w = QFontMetrics(_SMALL).horizontalAdvance(self.spec.name) + 6
+        painter.drawText(QRectF(WIDTH - op_w - 4, 0, op_w, HEADER),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                         self.spec.name)
+        painter.setFont(_BOLD)
+        x0 = 6 + sym_w + 8
+        room = WIDTH - op_w - 8 - x0
+        text = QFontMetrics(_BOLD).elidedText(self.label, Qt.TextElideMode.ElideRight, int(room))
+        painter.drawText(QRectF(x0, 0, room, HEADER),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+
+    def _paint_body(self, painter, pal) -> None:
+        painter.setFont(_FONT)
+        painter.setPen(theme.PORT_TEXT)
+        for i, port in enumerate(self.ports):
+            painter.drawText(QRectF(PORT_R + 6, HEADER + ROW * i, WIDTH / 2, ROW),
+                             Qt.AlignmentFlag.AlignVCenter, port)
+        painter.drawText(QRectF(WIDTH / 2, HEADER, WIDTH / 2 - PORT_R - 6, ROW),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "out")
+        top = HEADER + max(len(self.ports), 1) * ROW + 2
+        painter.setPen(QPen(theme.GRID_MAJOR, 1))
+        painter.drawLine(QPointF(6, top), QPointF(WIDTH - 6, top))
+        for row, (prefix, text, color) in enumerate((("value", self.value_text, pal.value),
+                                                     ("grad", self.grad_text, pal.grad))):
+            y = top + 1 + row * VALUE_ROW
+            painter.setFont(_SMALL)
+            painter.setPen(theme.PORT_TEXT)
+            painter.drawText(QRectF(8, y, 36, VALUE_ROW), Qt.AlignmentFlag.AlignVCenter, prefix)
+            if text:
+                c = QColor(color)
+                if self.stale:
+                    c.setAlpha(theme.STALE_ALPHA)
+                painter.setPen(c)
+                painter.setFont(_MONO)
+                shown = QFontMetrics(_MONO).elidedText(text, Qt.TextElideMode.ElideRight,
+                                                       int(WIDTH - 48))
+                painter.drawText(QRectF(42, y, WIDTH - 48, VALUE_ROW),
+                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                                 shown)
+
+    def _paint_ports(self, painter, pal, lod) -> None:
+        connected = self.graph.inputs_of(self.node)
+        for i, port in enumerate(self.ports):
+            centre = QPointF(0.0, self.port_y(i))
+            if port in self.highlight_ports:
+                painter.setPen(QPen(pal.highlight, 2.5))
+                painter.setBrush(QBrush(pal.highlight.lighter(170)))
+                painter.drawEllipse(centre, PORT_R + 2.5, PORT_R + 2.5)
+                continue
+            bad = self.error and self.error_port == port
+            painter.setPen(QPen(pal.error if bad else theme.NODE_BORDER, 1.5))
+            painter.setBrush(theme.EDGE if port in connected else theme.PORT_FILL)
+            painter.drawEllipse(centre, PORT_R, PORT_R)
+        painter.setPen(QPen(theme.NODE_BORDER, 1.5))
+        painter.setBrush(self.color)
+        painter.drawEllipse(QPointF(WIDTH, self.port_y(0)), PORT_R, PORT_R)

@@ -1,0 +1,231 @@
+"""The scene follows the engine graph: one NodeItem per node, one EdgeItem per edge, updated from
+the graph's events (never the other way round). User gestures on the scene — connecting,
+moving, adding — become undo commands; the resulting graph events then move the items.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Signal
+from PySide6.QtGui import QPainter, QPen, QUndoStack
+from PySide6.QtWidgets import QGraphicsScene
+
+from engine import ComputationGraph, GraphError
+from gui import commands, format as fmt, theme
+from gui.canvas.connect_drag import ConnectDrag
+from gui.canvas.edge_item import EdgeItem
+from gui.canvas.node_item import NodeItem
+
+STRUCTURAL = {"node_added", "node_removed", "edge_added", "edge_removed", "graph_changed"}
+
+
+class GraphScene(QGraphicsScene):
+    message = Signal(str)                 # for the status bar
+    graph_event = Signal(str, object)     # the engine graph's events, re-emitted as a Qt signal
+
+    def __init__(self, graph: ComputationGraph | None = None,
+                 undo_stack: QUndoStack | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.setSceneRect(QRectF(-50000, -50000, 100000, 100000))
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.undo_stack = undo_stack or QUndoStack(self)
+        self.snap_to_grid = False
+        self.graph: ComputationGraph | None = None
+        self._nodes: dict[str, NodeItem] = {}
+        self._edges: dict[tuple[str, str, str], EdgeItem] = {}
+        self._drag: ConnectDrag | None = None
+        self._press_positions: dict[str, tuple[float, float]] = {}
+        self.set_graph(graph or ComputationGraph())
+
+    # ------------------------------------------------------------ model ↔ items
+    def set_graph(self, graph: ComputationGraph) -> None:
+        """Show ``graph`` (replacing any other), building all items in one pass."""
+        if self.graph is not None:
+            self.graph.unsubscribe(self._on_graph_event)
+        self.clear()
+        self._nodes, self._edges = {}, {}
+        self.graph = graph
+        for node in graph.nodes:
+            self._add_node_item(node)
+        for edge in graph.edges():
+            self._add_edge_item(*edge)
+        graph.subscribe(self._on_graph_event)
+
+    def _add_node_item(self, node: str) -> NodeItem:
+        item = NodeItem(self.graph, node)
+        self._nodes[node] = item
+        self.addItem(item)
+        return item
+
+    def _add_edge_item(self, source: str, target: str, port: str) -> EdgeItem:
+        item = EdgeItem(self._nodes[source], self._nodes[target], port)
+        self._edges[(source, target, port)] = item
+        item.source_item.edges.append(item)
+        item.target_item.edges.append(item)
+        self.addItem(item)
+        return item
+
+    def _on_graph_event(self, event: str, data: dict) -> None:
+        if event == "node_added":
+            self._add_node_item(data["node"])
+        elif event == "node_removed":
+            item = self._nodes.pop(data["node"])
+            self.removeItem(item)
+        elif event == "edge_added":
+            self._add_edge_item(data["source"], data["target"], data["port"])
+            self._nodes[data["target"]].update()
+        elif event == "edge_removed":
+            item = self._edges.pop((data["source"], data["target"], data["port"]))
+            for end in (item.source_item, item.target_item):
+                end.edges.remove(item)
+                end.update()
+            self.removeItem(item)
+        elif event in ("node_changed", "node_moved"):
+            self._nodes[data["node"]].refresh()
+        elif event == "graph_changed":
+            for item in self._nodes.values():
+                item.update()
+        self.graph_event.emit(event, data)
+
+    # ------------------------------------------------------------ the integration API
+    def node_item(self, node_id: str) -> NodeItem | None:
+        return self._nodes.get(node_id)
+
+    def edge_item(self, source: str, target: str, port: str) -> EdgeItem | None:
+        return self._edges.get((source, target, port))
+
+    def node_items(self) -> list[NodeItem]:
+        return list(self._nodes.values())
+
+    def edge_items(self) -> list[EdgeItem]:
+        return list(self._edges.values())
+
+    def selected_nodes(self) -> list[str]:
+        return [i.node for i in self.selectedItems() if isinstance(i, NodeItem)]
+
+    def selected_edges(self) -> list[EdgeItem]:
+        return [i for i in self.selectedItems() if isinstance(i, EdgeItem)]
+
+    # ------------------------------------------------------------ results and errors
+    def show_result(self, result) -> None:
+        """Values green and gradients red on every node the Result knows."""
+        for node, item in self._nodes.items():
+            value = result.values.get(node) if result is not None else None
+            grad = result.grads.get(node) if result is not None else None
+            item.set_values(fmt.short(value) if value is not None else "",
+                            fmt.short(grad) if grad is not None else "", stale=False)
+
+    def mark_stale(self) -> None:
+        for item in self._nodes.values():
+            item.set_stale(True)
+
+    def show_error(self, error: GraphError) -> None:
+        self.clear_errors()
+        item = self._nodes.get(error.node) if error.node else None
+        if item is not None:
+            item.set_error(error.reason, error.port)
+
+    def clear_errors(self) -> None:
+        for item in self._nodes.values():
+            if item.error:
+                item.set_error(None)
+
+    # ------------------------------------------------------------ edits from gestures
+    def add_op(self, op: str, pos: QPointF) -> str | None:
+        """Add a node of ``op`` centred at ``pos`` (one undo step); select it."""
+        x, y = pos.x() - 82, pos.y() - 30
+        if self.snap_to_grid:
+            x, y = (round(v / theme.GRID) * theme.GRID for v in (x, y))
+        try:
+            cmd = commands.push(self.undo_stack, commands.AddNode(self.graph, op, (x, y)))
+        except GraphError as exc:
+            self.message.emit(f"Cannot add {op}: {exc}")
+            return None
+        self.clearSelection()
+        self._nodes[cmd.node].setSelected(True)
+        self.message.emit(f"Added {op} node {cmd.node}")
+        return cmd.node
+
+    def select_all(self) -> None:
+        for item in self._nodes.values():
+            item.setSelected(True)
+
+    def port_under(self, scene_pos: QPointF, lenient: bool = False):
+        """(NodeItem, ("in", port) | ("out", None)) under ``scene_pos``, or (None, None)."""
+        for item in self.items(QRectF(scene_pos - QPointF(12, 12), scene_pos + QPointF(12, 12))):
+            if isinstance(item, NodeItem):
+                hit = item.port_at(scene_pos, lenient)
+                if hit is not None:
+                    return item, hit
+        return None, None
+
+    def mousePressEvent(self, event) -> None:
+        from PySide6.QtCore import Qt
+        if event.button() == Qt.MouseButton.LeftButton:
+            item, hit = self.port_under(event.scenePos())
+            if item is not None:
+                drag = ConnectDrag.start(self, item, hit)
+                if drag is not None:
+                    self._drag = drag
+                    event.accept()
+                    return
+        super().mousePressEvent(event)
+        self._press_positions = {n: tuple(self.graph.node(n)["pos"])
+                                 for n in self.selected_nodes()}
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._drag is not None:
+            self._drag.move(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._drag is not None:
+            drag, self._drag = self._drag, None
+            drag.finish(event.scenePos())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        self._commit_moves()
+
+    def _commit_moves(self) -> None:
+        """A whole drag of the selection becomes one MoveNodes command, pushed on release."""
+        moves = {}
+        for node, old in self._press_positions.items():
+            item = self._nodes.get(node)
+            if item is None:
+                continue
+            new = (item.pos().x(), item.pos().y())
+            if new != old:
+                moves[node] = (old, new)
+        self._press_positions = {}
+        if moves:
+            commands.push(self.undo_stack, commands.MoveNodes(self.graph, moves))
+
+    # ------------------------------------------------------------ background
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, theme.CANVAS_BG)
+        scale = painter.worldTransform().m11()
+        step = theme.GRID if scale >= 0.6 else theme.GRID * theme.MAJOR_EVERY
+        if scale * step < 6:
+            return
+        left = math.floor(rect.left() / step) * step
+        top = math.floor(rect.top() / step) * step
+        major = theme.GRID * theme.MAJOR_EVERY
+        minor_lines, major_lines = [], []
+        x = left
+        while x < rect.right():
+            (major_lines if x % major == 0 else minor_lines).append(
+                QLineF(x, rect.top(), x, rect.bottom()))
+            x += step
+        y = top
+        while y < rect.bottom():
+            (major_lines if y % major == 0 else minor_lines).append(
+                QLineF(rect.left(), y, rect.right(), y))
+            y += step
+        painter.setPen(QPen(theme.GRID_MINOR, 0))
+        painter.drawLines(minor_lines)
+        painter.setPen(QPen(theme.GRID_MAJOR, 0))
+        painter.drawLines(major_lines)

@@ -1,0 +1,221 @@
+"""The inspector (right dock): the selected node's label, settings and tensors, editable, with
+its value and gradient (heatmaps for matrices); or the selected edge's upstream, local and
+downstream gradients from the last Result's trace. It edits only through the window's command
+methods, and rebuilds from the graph whenever the graph or the result changes."""
+
+from __future__ import annotations
+
+import numpy as np
+import shiboken6
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
+                               QLabel, QLineEdit, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+
+from gui import format as fmt
+from gui import theme
+from gui.canvas.edge_item import EdgeItem
+from gui.canvas.node_item import NodeItem
+from gui.tensor_editor import TensorEditor
+
+INT_KEYS = {"in_features": (1, 4096), "units": (1, 4096), "seed": (0, 2**31 - 1)}
+
+
+def _label(text: str, color=None, mono=False, bold=False) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    style = []
+    if color is not None:
+        style.append(f"color: {color.name()}")
+    if mono:
+        style.append("font-family: 'DejaVu Sans Mono', monospace")
+    if bold:
+        style.append("font-weight: bold")
+    if style:
+        label.setStyleSheet("; ".join(style))
+    return label
+
+
+class Inspector(QScrollArea):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.setWidgetResizable(True)
+        self.setMinimumWidth(250)
+        self.node: str | None = None
+        self.edge: tuple | None = None
+        self.editors: dict[str, TensorEditor] = {}
+        self.config_widgets: dict[str, QWidget] = {}
+        self.label_edit: QLineEdit | None = None
+        self._pending = False
+        self._build_empty()
+
+    # ------------------------------------------------------------ what to show
+    def follow_selection(self) -> None:
+        if not shiboken6.isValid(self.window.scene):      # the window is being torn down
+            return
+        items = self.window.scene.selectedItems()
+        nodes = [i for i in items if isinstance(i, NodeItem)]
+        edges = [i for i in items if isinstance(i, EdgeItem)]
+        self.node = nodes[0].node if len(nodes) == 1 and not edges else None
+        self.edge = edges[0].key if len(edges) == 1 and not nodes else None
+        self.rebuild()
+
+    def schedule(self) -> None:
+        """Coalesce many graph events (a training step, a macro) into one rebuild."""
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self.rebuild)
+
+    def rebuild(self) -> None:
+        self._pending = False
+        graph = self.window.graph
+        if self.node is not None and self.node in graph:
+            self._build_node(self.node)
+        elif self.edge is not None and self.edge in set(graph.edges()):
+            self._build_edge(self.edge)
+        else:
+            self.node = self.edge = None
+            self._build_empty()
+
+    def _page(self) -> QVBoxLayout:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        old = self.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.setWidget(page)
+        self.editors, self.config_widgets, self.label_edit = {}, {}, None
+        return layout
+
+    def _build_empty(self) -> None:
+        layout = self._page()
+        hint = _label("Select a node to edit its label, settings and values, or an edge to see "
+                      "the gradient flowing through it.\n\nDrag ops from the palette, or press "
+                      "Tab on the canvas. Ctrl+R runs forward and backward.")
+        hint.setStyleSheet("color: #666;")
+        layout.addWidget(hint)
+
+    # ------------------------------------------------------------ node page
+    def _build_node(self, node: str) -> None:
+        graph, w = self.window.graph, self.window
+        spec, data = graph.op(node), graph.node(node)
+        layout = self._page()
+        layout.addWidget(_label(f"{spec.symbol}  {spec.name}  ·  id {node}", bold=True))
+        layout.addWidget(_label(spec.summary))
+        form = QFormLayout()
+        self.label_edit = QLineEdit(data["label"])
+        self.label_edit.editingFinished.connect(
+            lambda: w.rename(node, self.label_edit.text()) if self.label_edit else None)
+        form.addRow("Label", self.label_edit)
+        out = QCheckBox("Output: the backward pass starts here")
+        out.setChecked(graph.output == node)
+        out.setToolTip("∂L/∂L = 1 is seeded at this node")
+        out.toggled.connect(lambda on: w.set_output(node if on else None))
+        form.addRow(out)
+        layout.addLayout(form)
+        error = w.node_error(node)
+        if error:
+            layout.addWidget(_label(f"Error: {error}", theme.current().error))
+        if spec.config:
+            box = QGroupBox("Settings")
+            cfg = QFormLayout(box)
+            for key, value in data["config"].items():
+                widget = self._config_widget(node, key, value)
+                self.config_widgets[key] = widget
+                cfg.addRow(key, widget)
+            layout.addWidget(box)
+        if spec.tensors:
+            box = QGroupBox("Tensors" + (" (trainable)" if spec.trainable else ""))
+            tl = QFormLayout(box)
+            for name in spec.tensors:
+                editor = TensorEditor(name, data["tensors"][name])
+                editor.committed.connect(lambda v, n=name: w.set_tensor(node, n, v))
+                self.editors[name] = editor
+                tl.addRow(name, editor)
+            layout.addWidget(box)
+        self._add_result(layout, node, spec)
+
+    def _config_widget(self, node: str, key: str, value) -> QWidget:
+        w = self.window
+        if key == "feed":
+            combo = QComboBox()
+            combo.addItems(["(none)", "features", "targets"])
+            combo.setCurrentIndex({None: 0, "features": 1, "targets": 2}.get(value, 0))
+            combo.currentIndexChanged.connect(
+                lambda i: w.set_config(node, key, [None, "features", "targets"][i]))
+            return combo
+        if key == "shape":
+            edit = QLineEdit(str(list(value)))
+            edit.setToolTip("[] for a scalar, [3] for a vector, [2, 3] for a matrix")
+            edit.editingFinished.connect(lambda: w.set_config_text(node, key, edit.text()))
+            return edit
+        if key in INT_KEYS:
+            spin = QSpinBox()
+            spin.setRange(*INT_KEYS[key])
+            spin.setValue(int(value))
+            spin.setKeyboardTracking(False)
+            spin.valueChanged.connect(lambda v: w.set_config(node, key, int(v)))
+            return spin
+        spin = QDoubleSpinBox()
+        spin.setRange(-1e6, 1e6)
+        spin.setDecimals(4)
+        spin.setValue(float(value))
+        spin.setKeyboardTracking(False)
+        spin.valueChanged.connect(lambda v: w.set_config(node, key, float(v)))
+        return spin
+
+    def _add_result(self, layout, node: str, spec) -> None:
+        result, stale = self.window.shown_result, self.window.last_result is None
+        box = QGroupBox("Result" + (" (stale: edited since the last run)" if stale and result
+                                    else ""))
+        rl = QVBoxLayout(box)
+        layout.addWidget(box)
+        if result is None or node not in result.values:
+            rl.addWidget(_label("Run (Ctrl+R) to compute the value and gradient."))
+            return
+        pal = theme.current()
+        shown = [("value", result.values.get(node), pal.value),
+                 ("gradient ∂L/∂out", result.grads.get(node), pal.grad)]
+        shown += [(f"∂L/∂{t}", result.tensor_grads.get((node, t)), pal.grad)
+                  for t in spec.tensors if (node, t) in result.tensor_grads]
+        for title, value, color in shown:
+            rl.addWidget(_label(title, bold=True))
+            rl.addWidget(_label(fmt.long(value), color, mono=True))
+            if value is not None and np.ndim(value) == 2 and np.size(value) > 1:
+                from gui.heatmap import Heatmap
+                heat = Heatmap()
+                heat.show_matrix(value, title)
+                rl.addWidget(heat)
+
+    # ------------------------------------------------------------ edge page
+    def _build_edge(self, edge: tuple) -> None:
+        source, target, port = edge
+        graph = self.window.graph
+        layout = self._page()
+        layout.addWidget(_label(f"Edge {graph.label(source)} → {graph.label(target)}.{port}",
+                                bold=True))
+        spec = graph.op(target)
+        layout.addWidget(_label(f"local gradient ∂{graph.label(target)}/∂{port} = "
+                                f"{spec.formula.get(port, '?')}"))
+        result = self.window.shown_result
+        step = None
+        if result is not None and result.trace:
+            step = next((s for s in result.trace if s.kind == "edge" and s.node == target
+                         and s.source == source and s.port == port), None)
+        if step is None:
+            layout.addWidget(_label("Run (Ctrl+R) to see the gradients through this edge."
+                                    if result is None else
+                                    "The output does not depend on this edge."))
+            return
+        pal = theme.current()
+        if self.window.last_result is None:
+            layout.addWidget(_label("(stale: edited since the last run)"))
+        for title, value, color in (
+                (f"upstream ∂L/∂{graph.label(target)}", step.upstream, pal.grad),
+                (f"local ∂{graph.label(target)}/∂{port} = {step.formula}", step.local, None),
+                (f"downstream = upstream × local, to {graph.label(source)}", step.downstream,
+                 pal.grad)):
+            layout.addWidget(_label(title, bold=True))
+            layout.addWidget(_label(fmt.long(value), color, mono=True))
