@@ -20,7 +20,7 @@ def _action(window, text, slot=None, shortcuts=(), tip="", checkable=False) -> Q
         action.setToolTip(tip)
     action.setCheckable(checkable)
     if slot is not None:
-        action.triggered.connect(slot)
+        (action.toggled if checkable else action.triggered).connect(slot)
     return action
 
 

@@ -342,5 +342,4 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.files.timer.stop()
         self.files.discard_recovery()
-        self.graph.unsubscribe(self.scene._on_graph_event)
         event.accept()

@@ -36,7 +36,7 @@ class GraphScene(QGraphicsScene):
         self._edges: dict[tuple[str, str, str], EdgeItem] = {}
         self._drag: ConnectDrag | None = None
         self._press_positions: dict[str, tuple[float, float]] = {}
-        self.set_graph(graph or ComputationGraph())
+        self.set_graph(graph if graph is not None else ComputationGraph())
 
     # ------------------------------------------------------------ model ↔ items
     def set_graph(self, graph: ComputationGraph) -> None:
