@@ -11,6 +11,7 @@ a dense layer gets ``param`` steps for ∂L/∂W = xᵀ·δ and ∂L/∂b = Σδ
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +21,7 @@ from .graph import ComputationGraph
 from .plan import Plan
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Step:
     """One step of the backward pass.
 
@@ -45,7 +46,7 @@ class Result:
     values: dict
     grads: dict                     # node -> ∂L/∂(node's output), None where L does not depend
     tensor_grads: dict              # (node, tensor) -> ∂L/∂tensor
-    trace: list[Step] | None = None
+    trace: Sequence[Step] | None = None     # a Trace: Steps in backward order
     loss: float | None = None
     order: list[str] = field(default_factory=list)
 
@@ -76,11 +77,20 @@ def run(graph: ComputationGraph, feeds: dict | None = None, trace: bool = True,
     return Result(out_id, dict(zip(ids, map(_out, values))),
                   {i: (_out(g) if g is not None else None) for i, g in zip(ids, grads)},
                   {slot: _out(g) for slot, g in zip(plan.slots, tgrads)},
-                  _steps(plan, raw) if trace else None, loss, ids)
+                  Trace(plan, raw) if trace else None, loss, ids)
 
 
 def _out(value):
-    return float(value) if np.ndim(value) == 0 else np.asarray(value)
+    """Plain floats for scalars, float arrays otherwise (a relu's 0/1 mask is kept as bools
+    by the fast path and shown as numbers)."""
+    kind = type(value)
+    if kind is float:
+        return value
+    if kind is np.ndarray:
+        if value.ndim == 0:
+            return float(value)
+        return value.astype(float) if value.dtype == bool else value
+    return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=float)
 
 
 def _finite(value) -> bool:
@@ -103,30 +113,59 @@ def _check_finite_grads(plan: Plan, values, grads, raw) -> None:
                              info.label)
 
 
-def _steps(plan: Plan, raw: list) -> list[Step]:
-    """Turn the generated code's tuples into Steps, adding each sum step's parts."""
-    nodes = plan.graph_nodes
-    steps: list[Step] = []
-    handed: dict[str, list] = {}
-    for item in raw:
-        kind = item[0]
+class Trace(Sequence):
+    """The backward pass as a sequence of Steps, built from the generated code's raw tuples
+    only when read: a GUI replays one step at a time, and a 10,000-node graph's trace costs
+    nothing until someone looks at it."""
+
+    def __init__(self, plan: Plan, raw: list):
+        self._plan, self._raw = plan, raw
+        self._cache: dict[int, Step] = {}
+        self._by_source: dict[str, list[int]] | None = None
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        step = self._cache.get(i)
+        if step is None:
+            step = self._cache[i] = self._make(self._raw[i])
+        return step
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    def _make(self, item) -> Step:
+        nodes, kind = self._plan.graph_nodes, item[0]
         if kind == "seed":
-            node = nodes[item[1]].id
-            steps.append(Step("seed", node, downstream=_out(item[2]), formula="∂L/∂L = 1"))
-        elif kind == "edge":
+            return Step("seed", nodes[item[1]].id, downstream=_out(item[2]), formula="∂L/∂L = 1")
+        if kind == "edge":
             _, k, up, local, down = item
-            e = plan.edges[k]
-            steps.append(Step("edge", e.target, e.source, e.port, _out(up), _out(local),
-                              _out(down), e.formula))
-            handed.setdefault(e.source, []).append((e.target, e.port, _out(down)))
-        elif kind == "sum":
+            e = self._plan.edges[k]
+            return Step("edge", e.target, e.source, e.port, _out(up), _out(local), _out(down),
+                        e.formula)
+        if kind == "sum":
             node = nodes[item[1]].id
-            steps.append(Step("sum", node, downstream=_out(item[2]),
-                              formula="sum over consumers (multivariate chain rule)",
-                              parts=tuple(handed.get(node, ()))))
-        elif kind == "param":
-            _, i, name, up, local, grad = item
-            info = nodes[i]
-            steps.append(Step("param", info.id, None, name, _out(up), _out(local), _out(grad),
-                              info.op.formula[name]))
-    return steps
+            return Step("sum", node, downstream=_out(item[2]),
+                        formula="sum over consumers (multivariate chain rule)",
+                        parts=self._parts(node))
+        _, i, name, up, local, grad = item
+        info = nodes[i]
+        return Step("param", info.id, None, name, _out(up), _out(local), _out(grad),
+                    info.op.formula[name])
+
+    def _parts(self, node: str) -> tuple:
+        """What each consumer handed back to ``node``: the terms of its sum."""
+        if self._by_source is None:
+            self._by_source = {}
+            for pos, item in enumerate(self._raw):
+                if item[0] == "edge":
+                    source = self._plan.edges[item[1]].source
+                    self._by_source.setdefault(source, []).append(pos)
+        edges = self._plan.edges
+        return tuple((edges[self._raw[pos][1]].target, edges[self._raw[pos][1]].port,
+                      _out(self._raw[pos][4])) for pos in self._by_source.get(node, ()))

@@ -29,18 +29,20 @@ def a_relu(z):
     return np.maximum(z, 0.0)
 
 
+# The masks below stay boolean: g * mask is as fast as by hand, and the trace shows them as 0/1.
+
 def a_step(z):
     """relu's derivative: 1 where z > 0, else 0 (0 at z = 0, as PyTorch does)."""
-    return (np.asarray(z) > 0).astype(float)
+    return np.greater(z, 0)
 
 
 def a_ge(a, b):
     """1 where a ≥ b: max routes a tie to its first input."""
-    return np.asarray(np.greater_equal(a, b), dtype=float)
+    return np.greater_equal(a, b)
 
 
 def a_gt(a, b):
-    return np.asarray(np.greater(a, b), dtype=float)
+    return np.greater(a, b)
 
 
 def a_power(x, p):
@@ -63,21 +65,17 @@ def a_ones_like(x):
     return np.ones_like(x, dtype=float)
 
 
+# Hot-path helpers read .ndim / .shape directly: numpy's np.ndim() costs more than the maths on
+# a small batch. Shapes were checked once when the plan was built (the ops' check functions).
+
 def rows(a) -> float:
     """E, the batch size: the number of rows of a 2-D batch, else 1 (one example)."""
-    return float(np.shape(a)[0]) if np.ndim(a) == 2 else 1.0
-
-
-def _same_shape(a, b, what: str):
-    if np.shape(a) != np.shape(b):
-        raise ValueError(f"{what}: prediction has shape {np.shape(a)} but the target has "
-                         f"shape {np.shape(b)}; they must match")
+    return float(a.shape[0]) if getattr(a, "ndim", 0) == 2 else 1.0
 
 
 def a_mse(yhat, y):
     """½‖ŷ − y‖² per example, averaged over the E examples of the batch (the seeds' 1/E)."""
-    _same_shape(yhat, y, "mse")
-    d = np.asarray(yhat, dtype=float) - y
+    d = yhat - y
     return 0.5 * float(np.sum(d * d)) / rows(yhat)
 
 
@@ -87,8 +85,7 @@ def _clip(p):
 
 def a_bce(p, y):
     """−(1/E) Σ [y log p + (1 − y) log(1 − p)], p a probability (after a sigmoid)."""
-    _same_shape(p, y, "bce")
-    p = _clip(np.asarray(p, dtype=float))
+    p = _clip(p)
     return -float(np.sum(y * np.log(p) + (1.0 - y) * np.log1p(-p))) / rows(p)
 
 
@@ -112,23 +109,17 @@ def a_softmax(z):
     return np.exp(a_log_softmax(z))
 
 
-def a_softmax_ce(z, y):
-    """−(1/E) Σ_e Σ_k y_k log softmax(z)_k over the last axis; y one-hot or probabilities."""
-    _same_shape(z, y, "softmax_ce")
-    return -float(np.sum(y * a_log_softmax(z))) / rows(z)
-
-
 def a_mm_da(g, a, b):
     """∂L/∂a of a @ b (1-D or 2-D): g·bᵀ, with the vector cases spelled out."""
-    if np.ndim(b) == 1:
-        return np.multiply.outer(g, b) if np.ndim(a) == 2 else g * b
+    if b.ndim == 1:
+        return np.multiply.outer(g, b) if a.ndim == 2 else g * b
     return g @ b.T
 
 
 def a_mm_db(g, a, b):
     """∂L/∂b of a @ b: aᵀ·g (for a batch, the sum over its rows)."""
-    if np.ndim(a) == 1:
-        return np.multiply.outer(a, g) if np.ndim(b) == 2 else g * a
+    if a.ndim == 1:
+        return np.multiply.outer(a, g) if b.ndim == 2 else g * a
     return a.T @ g
 
 
@@ -163,7 +154,7 @@ ARRAY = {
     "step": a_step, "maximum": np.maximum, "ge": a_ge, "gt": a_gt, "power": a_power,
     "total": a_total, "mean": a_mean, "size": a_size, "ones_like": a_ones_like, "rows": rows,
     "mse": a_mse, "bce": a_bce, "bce_dp": a_bce_dp, "bce_dy": a_bce_dy, "softmax": a_softmax,
-    "log_softmax": a_log_softmax, "softmax_ce": a_softmax_ce, "matmul": a_matmul,
+    "log_softmax": a_log_softmax, "matmul": a_matmul,
     "mm_da": a_mm_da, "mm_db": a_mm_db,
 }
 
@@ -213,9 +204,12 @@ def s_gt(a, b):
 def s_power(x, p):
     try:
         r = x ** p
+        if isinstance(r, float):
+            return r
     except (OverflowError, ZeroDivisionError):
-        return INF
-    return r if isinstance(r, float) else math.nan  # a negative base to a fractional power
+        pass
+    with np.errstate(all="ignore"):     # the signed infinities and NaNs numpy would give
+        return float(np.power(x, p))
 
 
 def _identity(x):

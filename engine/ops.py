@@ -44,6 +44,7 @@ class Op:
     config: dict = field(default_factory=dict)  # settings and their defaults
     is_loss: bool = False
     check: object = None             # (inputs, tensors, config) -> None, raises ValueError
+    save: dict = field(default_factory=dict)   # forward intermediates the backward reuses
 
     def vjp_expr(self, name: str) -> str:
         return self.vjp.get(name) or f"g * ({self.local[name]})"
@@ -187,17 +188,40 @@ register(Op("dense", LAYERS, "xW+b",
 
 # ---------------------------------------------------------------- losses
 
+
+def _check_same_shape(name: str, first: str):
+    def check(inputs, tensors, config):
+        a, y = inputs[first], inputs["y"]
+        if np.shape(a) != np.shape(y):
+            raise ValueError(f"{name}: prediction has shape {np.shape(a)} but the target has "
+                             f"shape {np.shape(y)}; they must match")
+    return check
+
+
 register(Op("mse", LOSSES, "MSE", "½‖ŷ − y‖² per example, averaged over the batch (1/E)",
             forward="mse(yhat, y)", ports=("yhat", "y"), is_loss=True,
+            check=_check_same_shape("mse", "yhat"),
             local={"yhat": "(yhat - y) / rows(yhat)", "y": "(y - yhat) / rows(yhat)"},
             formula={"yhat": "(ŷ − y)/E", "y": "(y − ŷ)/E"}))
 register(Op("bce", LOSSES, "BCE", "binary cross-entropy −[y log p + (1−y) log(1−p)], "
             "averaged over the batch",
             forward="bce(p, y)", ports=("p", "y"), is_loss=True,
+            check=_check_same_shape("bce", "p"),
             local={"p": "bce_dp(p, y)", "y": "bce_dy(p, y)"},
             formula={"p": "(p − y)/(p(1−p))/E", "y": "−(log p − log(1−p))/E"}))
+def _check_softmax_ce(inputs, tensors, config):
+    z, y = inputs["z"], inputs["y"]
+    if np.ndim(z) not in (1, 2):
+        raise ValueError(f"softmax_ce takes a vector of logits or a batch of rows, got shape "
+                         f"{np.shape(z)}")
+    if np.shape(z) != np.shape(y):
+        raise ValueError(f"softmax_ce: the logits have shape {np.shape(z)} but the target has "
+                         f"shape {np.shape(y)}; they must match")
+
+
 register(Op("softmax_ce", LOSSES, "CE", "softmax cross-entropy −Σ y log softmax(z), "
             "averaged over the batch",
-            forward="softmax_ce(z, y)", ports=("z", "y"), is_loss=True,
-            local={"z": "(softmax(z) - y) / rows(z)", "y": "-log_softmax(z) / rows(z)"},
+            save={"logp": "log_softmax(z)"}, check=_check_softmax_ce,
+            forward="-total(y * logp) / rows(z)", ports=("z", "y"), is_loss=True,
+            local={"z": "(exp(logp) - y) / rows(z)", "y": "-logp / rows(z)"},
             formula={"z": "(softmax(z) − y)/E", "y": "−log softmax(z)/E"}))

@@ -67,6 +67,8 @@ class Plan:
     _leaf_probe: list = field(default_factory=list)
     _slot_node: list = field(default_factory=list)
     _probe: list = field(default_factory=list)
+    _saved_probe: list = field(default_factory=list)
+    _from_trainable: list = field(default_factory=list)
 
     # ---------------------------------------------------------------- building
     @classmethod
@@ -129,8 +131,11 @@ class Plan:
             try:
                 if info.op.check:
                     info.op.check(ins, tens, info.config)
+                env = {**ins, **tens, **_consts(info)}
                 with np.errstate(all="ignore"):
-                    value = _eval(info.op.forward, {**ins, **tens, **_consts(info)})
+                    for name, expr in info.op.save.items():
+                        env[name] = _eval(expr, env)
+                    value = _eval(info.op.forward, env)
             except GraphError:
                 raise
             except Exception as exc:           # numpy's own messages, now with the node named
@@ -139,6 +144,7 @@ class Plan:
             info.scalar = info.shape == () and all(np.shape(v) == () for v in
                                                    list(ins.values()) + list(tens.values()))
             values.append(value)
+            self._saved_probe.append({k: env[k] for k in info.op.save})
         self._probe = values
 
     def _mark_needs_grad(self) -> None:
@@ -150,6 +156,13 @@ class Plan:
                     for i in info.inputs:
                         need[i] = True
         self.needs_grad = need
+        # Training wants only the gradients on paths from a trainable tensor to the output:
+        # never ∂L/∂X of the data, which for a first dense layer costs a whole matmul.
+        reach = [False] * len(self.graph_nodes)
+        for info in self.graph_nodes:
+            if info.op.trainable or any(reach[i] for i in info.inputs):
+                reach[info.index] = True
+        self._from_trainable = [r and n for r, n in zip(reach, need)]
 
     def _list_edges(self) -> None:
         """The backward pass's edges in the order they are walked: reverse topological order of
@@ -204,8 +217,11 @@ class Plan:
         last = len(self.graph_nodes) - 1 if mode != "loss" else self.output
         for info in self.graph_nodes[: last + 1]:
             names = self._names(info)
-            w.line((info.index, None),
-                   f"    v{info.index} = {_render(info.op.forward, names, info.scalar, self._wrap_scalar(info))}")
+            for name, expr in info.op.save.items():
+                w.line((info.index, None),
+                       f"    {names[name]} = {_render(expr, names, info.scalar, False)}")
+            forward = _render(info.op.forward, names, info.scalar, self._wrap_scalar(info))
+            w.line((info.index, None), f"    v{info.index} = {forward}")
         if mode == "loss":
             w.line(None, f"    return v{self.output}")
         elif mode == "forward":
@@ -229,12 +245,14 @@ class Plan:
         names.update({t: f"p{s}" for t, s in info.slots.items()})
         names["out"] = f"v{info.index}"
         names["g"] = f"g{info.index}"
+        names.update({k: f"s{info.index}_{k}" for k in info.op.save})
         for key, value in info.config.items():
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 names[key] = float(value)
         return names
 
     def _write_backward(self, w: "_Writer", traced: bool, trainable_only: bool) -> None:
+        wanted = self._from_trainable if trainable_only else self.needs_grad
         out = self.graph_nodes[self.output]
         seed = "1.0" if out.shape == () else w.const(np.ones(out.shape))
         w.line((out.index, None), f"    g{out.index} = {seed}")
@@ -243,15 +261,16 @@ class Plan:
         contributions = {i: 0 for i in range(len(self.graph_nodes))}
         tensor_grads: dict[int, str] = {}
         for info in reversed(self.graph_nodes[: self.output + 1]):
-            if not self.needs_grad[info.index]:
+            if not wanted[info.index]:
                 continue
             if traced and contributions[info.index] > 1:
                 w.line(None, f"    T.append(('sum', {info.index}, g{info.index}))")
             names = self._names(info)
             for port, src in zip(info.op.ports, info.inputs):
-                self._write_edge(w, info, port, src, names, contributions, traced)
+                if wanted[src]:
+                    self._write_edge(w, info, port, src, names, contributions, traced)
             for tname, slot in info.slots.items():
-                if info.op.name == "dense":
+                if tname in info.op.vjp:                   # a layer's own W and b
                     expr = _render(info.op.vjp[tname], names, False, False)
                     expr = self._unbroadcast(expr, info, tname, slot, names)
                     w.line((info.index, tname), f"    t{slot} = {expr}")
@@ -294,6 +313,8 @@ class Plan:
             w.line(where, f"    l = {local}")
             if port not in info.op.vjp:                      # reuse the local gradient
                 down = f"g{info.index} * l"
+        elif info.index == self.output and info.shape == () and port not in info.op.vjp:
+            down = _render(info.op.local[port], names, info.scalar, False)   # upstream is 1
         down = self._unbroadcast(down, info, port, None, names, src=src)
         if traced:
             w.line(where, f"    d = {down}")
@@ -314,6 +335,7 @@ class Plan:
         env = {k: (self._probe[int(v[1:])] if isinstance(v, str) and v.startswith("v") else v)
                for k, v in names.items()}
         env.update({t: self._probe_slot(s) for t, s in info.slots.items()})
+        env.update(self._saved_probe[info.index])
         env["g"], env["out"] = probe_g, self._probe[info.index]
         try:
             with np.errstate(all="ignore"):

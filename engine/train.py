@@ -119,6 +119,10 @@ class Trainer:
     # ---------------------------------------------------------------- steps
     def step(self) -> float:
         """One gradient-descent step; returns the loss before the update."""
+        with np.errstate(all="ignore"):
+            return self._step()
+
+    def _step(self) -> float:
         n = self._batch_len()
         plan = self._plan(n)
         leaves = self._leaves_for(plan)
@@ -126,13 +130,12 @@ class Trainer:
             X, Y = self._next_batch()
             x_slot, y_slot = self._feed_slots(plan)
             leaves[x_slot], leaves[y_slot] = X, Y
-        with np.errstate(all="ignore"):
-            loss, grads = plan.call("train", leaves)
-            loss = float(loss)
-            if not math.isfinite(loss):
-                self._diverged(plan, leaves)
-            self._last_good = self.params
-            self.params = self.optimizer.update(self.params, grads)
+        loss, grads = plan.call("train", leaves)
+        loss = float(loss)
+        if not math.isfinite(loss):
+            self._diverged(plan, leaves)
+        self._last_good = self.params
+        self.params = self.optimizer.update(self.params, grads)
         self.history.append(loss)
         if self.record_norms:
             self.norms.append([float(np.linalg.norm(g)) for g in grads])
@@ -152,10 +155,11 @@ class Trainer:
 
     def run(self, steps: int, callback=None) -> list[float]:
         """``steps`` steps; ``callback(step_index, loss)`` after each may return False to stop."""
-        for i in range(steps):
-            loss = self.step()
-            if callback is not None and callback(i, loss) is False:
-                break
+        with np.errstate(all="ignore"):
+            for i in range(steps):
+                loss = self._step()
+                if callback is not None and callback(i, loss) is False:
+                    break
         return self.history
 
     def _diverged(self, plan: Plan, leaves: list) -> None:
