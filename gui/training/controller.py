@@ -1,0 +1,361 @@
+"""What the Training dock does: one Trainer per choice of settings, run on a worker thread.
+
+States: idle (no trainer) → running → pausing → paused (Resume continues the run) or ready
+(trained, nothing to resume). The graph is touched on the GUI thread only: at Pause / finish /
+Step / failure the trained parameters go in through one undoable ``TrainParams`` command; while
+running, the canvas and the data view are fed from a private ``Mirror`` of the graph.
+
+Any edit of the graph that changes what training means (structure, tensors, settings, output)
+stops training first and drops the trainer; moving or renaming a node does not, so nodes can be
+dragged while training runs.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from PySide6.QtCore import QEvent, QObject, QThread, Signal
+
+from engine import GraphError, run
+from engine.train import Trainer, fed_inputs
+
+from .commands import TrainParams
+from .mirror import Mirror
+from .worker import TrainWorker
+
+CANVAS_INTERVAL = 0.5          # seconds between canvas refreshes while training
+BOUNDARY_INTERVAL = 0.1        # … and between data-view refreshes
+HARMLESS = {("node_moved", None), ("node_changed", "label"), ("graph_changed", "training")}
+
+
+class TrainingController(QObject):
+    state_changed = Signal(str)
+    run_ended = Signal(str)                 # "paused" | "ready" | "failed"
+    failed = Signal(object)                 # GraphError
+    _run_requested = Signal(int)
+
+    def __init__(self, window, view) -> None:
+        super().__init__(window)
+        self.window, self.view, self.panel = window, view, view.panel
+        self.state = "idle"
+        self.graph = None
+        self.trainer: Trainer | None = None
+        self.mirror: Mirror | None = None
+        self.key = None
+        self.session = self.generation = 0
+        self.written = 0                    # steps of this trainer already in the graph
+        self.run_total = self.run_done = 0
+        self.before: dict | None = None     # the tensors before training (for Reset)
+        self.best: float | None = None
+        self._writing = False
+        self._last_canvas = self._last_boundary = 0.0
+        self.worker = self._fresh_worker()
+        self.thread: QThread | None = None
+        p = self.panel
+        p.train_clicked.connect(self.train)
+        p.pause_clicked.connect(self.pause_or_resume)
+        p.step_clicked.connect(self.step)
+        p.reset_clicked.connect(self.reset)
+        p.lr_changed.connect(self._lr_changed)
+        p.settings_changed.connect(self._settings_changed)
+        p.dataset_changed.connect(self._dataset_changed)
+
+    # ------------------------------------------------------------ graph
+    def set_graph(self, graph) -> None:
+        """A new document: stop, forget the trainer, take the file's training settings."""
+        self.stop(write=False)
+        if self.graph is not None:
+            self.graph.unsubscribe(self._on_graph_event)
+        self.graph = graph
+        self._discard(forget_before=True)
+        self.view.loss_plot.clear()
+        self.view.norm_plot.set_names([])
+        if graph is not None:
+            graph.subscribe(self._on_graph_event)
+            self.panel.apply_defaults(graph.nx.graph.get("training"))
+
+    def _on_graph_event(self, event: str, data: dict) -> None:
+        if self._writing or (event, data.get("what")) in HARMLESS:
+            return
+        if self.trainer is None and self.before is None:
+            return
+        running = self.state in ("running", "pausing")
+        self.stop(write=False)
+        self._discard(forget_before=True)
+        if running:
+            self._say("Training stopped: the graph was edited (the steps since the last pause "
+                      "were not kept)")
+
+    # ------------------------------------------------------------ buttons
+    def train(self) -> None:
+        if self.state in ("running", "pausing") or not self._ensure_trainer():
+            return
+        self.run_total = self.panel.steps.value()
+        self.run_done = 0
+        self._start(self.run_total)
+
+    def pause_or_resume(self) -> None:
+        if self.state == "running":
+            self._set_state("pausing")
+            self.worker.request_stop()
+        elif self.state == "paused" and self.trainer is not None:
+            self._start(self.run_total - self.run_done)
+
+    def step(self) -> None:
+        """One step on the GUI thread (it is short), then show it like a pause does."""
+        if self.state in ("running", "pausing") or not self._ensure_trainer():
+            return
+        tr, start = self.trainer, len(self.trainer.history)
+        tr.record_norms = True
+        try:
+            loss = tr.step()
+        except GraphError as err:
+            self._fail(err)
+            return
+        finally:
+            tr.record_norms = False
+        self._plot(start, [loss], [start], [tr.norms[-1]])
+        self._set_state("paused" if self.state == "paused" else "ready")
+        self._after_run()
+        self.run_ended.emit(self.state)
+
+    def reset(self) -> None:
+        """Put back the parameters from before training, as one undoable step."""
+        self.stop(write=False)
+        before = self.before
+        self._discard(forget_before=True)
+        self.view.loss_plot.clear()
+        self.view.norm_plot.clear()
+        self.panel.show_progress(0, 1, 0, None, None, None)
+        if before:
+            self._push(TrainParams(self.graph, before, 0, self.session,
+                                   text="Reset parameters"))
+            self._say("Parameters reset to their values before training")
+        self._preview()
+
+    # ------------------------------------------------------------ running
+    def _ensure_trainer(self) -> bool:
+        settings = self.panel.settings()
+        if self.trainer is not None and settings.trainer_key() == self.key:
+            self.trainer.optimizer.lr = settings.lr
+            return True
+        try:
+            dataset = self.panel.dataset
+            trainer = Trainer(self.graph, dataset, settings.optimizer, settings.lr,
+                              settings.batch_size, settings.seed)
+            mirror = Mirror(self.graph)
+        except GraphError as err:
+            self._show_error(err)
+            return False
+        self.trainer, self.mirror, self.key = trainer, mirror, settings.trainer_key()
+        self.session += 1
+        self.written, self.best = 0, None
+        if self.before is None:
+            self.before = {k: self.graph.node(k[0])["tensors"][k[1]] for k in trainer.names}
+        self.view.loss_plot.clear()
+        self.view.norm_plot.set_names([f"{self.graph.label(n)}.{t}" for n, t in trainer.names])
+        self.panel.show_message("")
+        return True
+
+    def _ensure_thread(self) -> None:
+        if self.thread is None:
+            self.thread = QThread()
+            self.thread.setObjectName("training")
+            self.worker.moveToThread(self.thread)
+            self._run_requested.connect(self.worker.run)
+            self.thread.start()
+
+    def _start(self, steps: int) -> None:
+        self._ensure_thread()
+        self.generation += 1
+        self.worker.prepare(self.trainer, self.generation)
+        self._set_state("running")
+        self.panel.show_message("")
+        self._run_requested.emit(max(steps, 0))
+
+    def stop(self, write: bool = True) -> None:
+        """Stop a run now (blocks for at most one step); keep its steps in the graph if
+        ``write``. Signals the worker still has in flight are ignored (new generation)."""
+        if self.state not in ("running", "pausing"):
+            return
+        self.generation += 1
+        self.worker.request_stop()
+        self.worker.wait_idle()
+        self._set_state("paused" if self.run_done < self.run_total else "ready")
+        if write:
+            self._write_back()
+
+    def shutdown(self) -> None:
+        """Window closing or application quitting: stop, keep the steps, end the thread."""
+        self.stop(write=True)
+        if self.thread is not None:
+            self._run_requested.disconnect(self.worker.run)
+            self.thread.quit()
+            self.thread.wait()
+            self.thread = None
+            self.worker = self._fresh_worker()      # the old one belongs to the ended thread
+
+    def _fresh_worker(self) -> TrainWorker:
+        worker = TrainWorker()
+        worker.progress.connect(self._on_progress)
+        worker.stopped.connect(self._on_stopped)
+        worker.failed.connect(self._on_failed)
+        return worker
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.window and event.type() == QEvent.Close:
+            self.shutdown()
+        return False
+
+    # ------------------------------------------------------------ worker reports
+    def _on_progress(self, p) -> None:
+        if p.generation != self.generation or self.trainer is None:
+            return
+        self.run_done = p.done
+        self._plot(p.start, p.losses, p.norm_steps, p.norms, p.done / p.elapsed
+                   if p.elapsed > 0 else None)
+        now = time.perf_counter()
+        if now - self._last_boundary >= BOUNDARY_INTERVAL:
+            self._last_boundary = now
+            self._show_model(p.params)
+        if now - self._last_canvas >= CANVAS_INTERVAL:
+            self._last_canvas = now
+            self._show_on_canvas(p.params)
+
+    def _on_stopped(self, generation: int, why: str) -> None:
+        if generation != self.generation:
+            return
+        self._set_state("paused" if why == "paused" else "ready")
+        self._after_run()
+        self.run_ended.emit(self.state)
+
+    def _on_failed(self, generation: int, err) -> None:
+        if generation == self.generation:
+            self._fail(err)
+
+    def _fail(self, err: GraphError) -> None:
+        """NaN / Inf: the trainer already went back to the last good parameters; keep those."""
+        self._set_state("ready")
+        self._write_back()
+        self._show_model(self.trainer.params)
+        self._show_error(err)
+        self.failed.emit(err)
+        self.run_ended.emit("failed")
+
+    # ------------------------------------------------------------ showing
+    def _plot(self, start, losses, norm_steps, norms, rate=None) -> None:
+        view, tr = self.view, self.trainer
+        if start != view.loss_plot.count:            # a batch was dropped by a stop: resync
+            view.loss_plot.clear()
+            view.loss_plot.append(0, tr.history[:start])
+        view.loss_plot.append(start, losses)
+        view.norm_plot.append(norm_steps, norms)
+        if len(losses):
+            low = float(min(losses))
+            if math.isfinite(low):
+                self.best = low if self.best is None else min(self.best, low)
+        last = float(losses[-1]) if len(losses) else (tr.history[-1] if tr.history else None)
+        self.panel.show_progress(self.run_done, self.run_total, len(tr.history), rate, last,
+                                 self.best)
+
+    def _after_run(self) -> None:
+        self._write_back()
+        self._show_model(self.trainer.params)
+        self._show_on_canvas(None, trace=True)
+
+    def _show_model(self, params) -> None:
+        if self.mirror is None or not self.view.boundary_plot.wants_model:
+            return
+        self.mirror.set_params(self.trainer.names, params)
+        try:
+            self.view.boundary_plot.show_model(self.mirror.predict)
+        except GraphError:
+            pass                                    # the view is a picture; errors show elsewhere
+
+    def _batch(self):
+        ds = self.trainer.dataset if self.trainer is not None else self.panel.dataset
+        if ds is None:
+            return None, None
+        n = min(self.panel.batch.value(), len(ds))
+        return ds.X[:n], ds.Y[:n]
+
+    def _show_on_canvas(self, params, trace: bool = False) -> None:
+        """Values and gradients of the first batch: the mirror's while running (no trace), the
+        graph's own after a pause (with the trace, for the backward-pass animation)."""
+        show = getattr(self.window, "show_result", None)
+        if show is None:
+            return
+        X, Y = self._batch()
+        try:
+            if params is None:
+                feeds = fed_inputs(self.graph)
+                data = {feeds["features"]: X, feeds["targets"]: Y} if X is not None else None
+                result = run(self.graph, data, trace=trace)
+            else:
+                self.mirror.set_params(self.trainer.names, params)
+                result = self.mirror.result(X, Y, trace=False)
+        except GraphError:
+            return
+        show(result)
+
+    def _preview(self) -> None:
+        """The data (and what the untrained model makes of it) before any training."""
+        plot = self.view.boundary_plot
+        try:
+            plot.set_dataset(self.panel.dataset)
+            if self.graph is not None and plot.wants_model:
+                plot.show_model(Mirror(self.graph).predict)
+        except (GraphError, KeyError, ValueError):
+            pass
+
+    # ------------------------------------------------------------ settings
+    def _lr_changed(self, lr: float) -> None:
+        if self.trainer is not None:
+            self.trainer.optimizer.lr = lr          # takes effect on the next step
+
+    def _settings_changed(self) -> None:
+        if self.state not in ("running", "pausing"):
+            self._discard(forget_before=False)
+
+    def _dataset_changed(self, _dataset) -> None:
+        self._settings_changed()
+        self._preview()
+
+    # ------------------------------------------------------------ helpers
+    def _discard(self, forget_before: bool) -> None:
+        self.trainer = self.mirror = self.key = None
+        if forget_before:
+            self.before = None
+        self._set_state("idle")
+
+    def _write_back(self) -> None:
+        tr = self.trainer
+        steps = len(tr.history) - self.written if tr is not None else 0
+        if tr is None or steps <= 0:
+            return
+        self._push(TrainParams(self.graph, tr.current_tensors(), steps, self.session))
+        self.written = len(tr.history)
+
+    def _push(self, command) -> None:
+        self._writing = True
+        try:
+            self.window.undo_stack.push(command)
+        finally:
+            self._writing = False
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.panel.set_state(state)
+            self.state_changed.emit(state)
+
+    def _say(self, text: str) -> None:
+        self.panel.show_message(text)
+        self.window.statusBar().showMessage(text, 8000)
+
+    def _show_error(self, err: GraphError) -> None:
+        self._say(str(err))
+        show = getattr(self.window, "show_error", None)
+        if show is not None and getattr(err, "node", None):
+            show(err)

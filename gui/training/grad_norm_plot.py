@@ -1,0 +1,70 @@
+"""Gradient norms per trainable tensor over training, on a log scale, so vanishing (falling
+towards 0) or exploding (climbing by decades) gradients show at a glance.
+
+Norms arrive sampled (every step at first, then every tenth; see worker.py); the x axis is the
+step, so sampling does not distort the picture. One curve per tensor, created once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from .plotting import SERIES, Growing, export_png, styled_plot
+
+TINY = 1e-30
+
+
+class GradNormPlot(QWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.plot = styled_plot("Gradient norm ‖∂L/∂θ‖ per parameter", "norm")
+        item = self.plot.getPlotItem()
+        item.setLogMode(y=True)
+        item.setDownsampling(auto=True, mode="peak")
+        item.setClipToView(True)
+        self.legend = item.addLegend(offset=(-10, 10), labelTextColor="#33332f")
+        self.curves: list[pg.PlotDataItem] = []
+        self.names: list[str] = []
+        self._data = Growing(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+
+    def set_names(self, names: list[str]) -> None:
+        """One curve per tensor, e.g. "hidden z¹.W"; clears the data."""
+        item = self.plot.getPlotItem()
+        for curve in self.curves:
+            item.removeItem(curve)
+        self.legend.clear()
+        self.names = list(names)
+        self.curves = [item.plot(pen=pg.mkPen(SERIES[i % len(SERIES)], width=1.5), name=name)
+                       for i, name in enumerate(self.names)]
+        self._data = Growing(1 + len(self.names))
+
+    def append(self, steps: list[int], norms: list[list[float]]) -> None:
+        if not steps:
+            return
+        rows = np.column_stack([np.asarray(steps, dtype=float), np.asarray(norms, dtype=float)])
+        self._data.extend(rows)
+        data = self._data.view()
+        x = data[:, 0]
+        for i, curve in enumerate(self.curves):
+            curve.setData(x, np.maximum(data[:, 1 + i], TINY))
+
+    def clear(self) -> None:
+        self._data.clear()
+        for curve in self.curves:
+            curve.setData([], [])
+
+    @property
+    def count(self) -> int:
+        return self._data.n
+
+    def norms(self) -> np.ndarray:
+        """Rows of step, then one norm per tensor."""
+        return self._data.view().copy()
+
+    def export_png(self, path: str) -> None:
+        export_png(self.plot, path)

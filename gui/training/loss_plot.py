@@ -1,0 +1,103 @@
+"""The live loss curve: every step's loss plus a smoothed trend, log scale on demand.
+
+Both curves are created once and fed with ``setData`` on views of growing buffers; downsampling
+(peak mode, so spikes stay visible) and clip-to-view keep a frame cheap at 100,000 steps
+(bench/bench_training_gui.py measures it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from .plotting import Growing, export_png, styled_plot
+
+SMOOTHING = 0.03            # exponential moving average weight of the newest loss
+_CHUNK = 256                # EMA in chunks so (1 − α)^−i stays far from overflow
+TINY = 1e-12                # log scale shows a zero loss here instead of −∞
+
+
+def ema(x: np.ndarray, previous: float | None, alpha: float = SMOOTHING) -> np.ndarray:
+    """s_i = α·x_i + (1 − α)·s_{i−1}, vectorised (s_{−1} = x_0 when there is no previous)."""
+    out = np.empty(len(x))
+    if not len(x):
+        return out
+    prev = x[0] if previous is None else previous
+    beta = 1.0 - alpha
+    for lo in range(0, len(x), _CHUNK):
+        chunk = x[lo:lo + _CHUNK]
+        powers = beta ** np.arange(1, len(chunk) + 1)
+        out[lo:lo + len(chunk)] = powers * prev + alpha * powers * np.cumsum(chunk / powers)
+        prev = out[lo + len(chunk) - 1]
+    return out
+
+
+class LossPlot(QWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.plot = styled_plot("Loss", "loss")
+        item = self.plot.getPlotItem()
+        item.setDownsampling(auto=True, mode="peak")
+        item.setClipToView(True)
+        item.addLegend(offset=(-10, 10), labelTextColor="#33332f")
+        self.raw = item.plot(pen=pg.mkPen("#9ec5e8", width=1), name="per step")
+        self.smooth = item.plot(pen=pg.mkPen("#08519c", width=2), name="smoothed")
+        self._xy = Growing(3)            # step, loss, smoothed loss
+        self.log = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+
+    # ------------------------------------------------------------ data
+    def append(self, start: int, losses: np.ndarray) -> None:
+        """Add the losses of steps start, start+1, …; refuses a gap so no step goes missing."""
+        losses = np.asarray(losses, dtype=float)
+        if not len(losses):
+            return
+        if start != self._xy.n:
+            raise ValueError(f"loss batch starts at step {start}, the plot has {self._xy.n}")
+        previous = self._xy.view()[-1, 2] if self._xy.n else None
+        steps = np.arange(start, start + len(losses), dtype=float)
+        self._xy.extend(np.column_stack([steps, losses, ema(losses, previous)]))
+        self._redraw()
+
+    def _redraw(self) -> None:
+        data = self._xy.view()
+        x, y, s = data[:, 0], data[:, 1], data[:, 2]
+        if self.log:
+            y, s = np.maximum(y, TINY), np.maximum(s, TINY)
+        self.raw.setData(x, y)
+        self.smooth.setData(x, s)
+
+    def clear(self) -> None:
+        self._xy.clear()
+        self.raw.setData([], [])
+        self.smooth.setData([], [])
+
+    def set_log(self, on: bool) -> None:
+        self.log = bool(on)
+        self.plot.getPlotItem().setLogMode(y=self.log)
+        self._redraw()
+
+    # ------------------------------------------------------------ reading
+    @property
+    def count(self) -> int:
+        return self._xy.n
+
+    def losses(self) -> np.ndarray:
+        return self._xy.view()[:, 1].copy()
+
+    def smoothed(self) -> np.ndarray:
+        return self._xy.view()[:, 2].copy()
+
+    def export_png(self, path: str) -> None:
+        export_png(self.plot, path)
+
+    def export_csv(self, path: str) -> None:
+        """step, loss, smoothed — one row per step, full precision."""
+        data = self._xy.view()
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write("step,loss,smoothed_loss\n")
+            for step, loss, smooth in data:
+                handle.write(f"{int(step) + 1},{float(loss)!r},{float(smooth)!r}\n")
