@@ -15,11 +15,12 @@ trainable tensors' gradients), ``full`` (values, gradients, tensor gradients) an
 
 from __future__ import annotations
 
-import ast
 import itertools
 import math
+import re
 import traceback
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import networkx as nx
 import numpy as np
@@ -374,44 +375,38 @@ class _Writer:
         return "\n".join(self.lines) + "\n"
 
 
-class _Rename(ast.NodeTransformer):
-    def __init__(self, names: dict, prefix: str):
-        self.names, self.prefix = names, prefix
-
-    def visit_Call(self, node: ast.Call):
-        self.generic_visit(node)
-        if isinstance(node.func, ast.Name):
-            node.func = ast.Name(self.prefix + node.func.id, ast.Load())
-        return node
-
-    def visit_Name(self, node: ast.Name):
-        if node.id in self.names:
-            value = self.names[node.id]
-            if isinstance(value, float):
-                return ast.Constant(value)
-            return ast.Name(value, ast.Load())
-        return node
-
-
-_render_cache: dict = {}
+# An identifier not preceded by a word character or a dot (so ``W.T`` keeps its ``.T``), and
+# whether a call follows it. Op expressions are ours: short, no string literals.
+_IDENT = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?=\s*(\()?)")
 
 
 def _render(expr: str, names: dict, scalar: bool, wrap_float: bool) -> str:
-    """An op expression with its names replaced by this node's variables."""
-    key = (expr, tuple(sorted((k, v) for k, v in names.items())), scalar)
-    text = _render_cache.get(key)
-    if text is None:
-        tree = _Rename(names, "S_" if scalar else "A_").visit(ast.parse(expr, mode="eval"))
-        text = ast.unparse(ast.fix_missing_locations(tree))
-        _render_cache[key] = text
+    """An op expression with its names replaced by this node's variables and its functions by
+    the scalar (S_) or array (A_) implementation."""
+    prefix = "S_" if scalar else "A_"
+
+    def swap(m: re.Match) -> str:
+        name = m.group(1)
+        if m.group(2):                       # a call: a function of functions.py
+            return prefix + name
+        value = names.get(name, name)
+        return repr(value) if isinstance(value, float) else value
+
+    text = _IDENT.sub(swap, expr)
     return f"float({text})" if wrap_float else text
+
+
+@lru_cache(maxsize=None)
+def _compiled(expr: str):
+    return compile(_render(expr, {}, False, False), "<op>", "eval")
+
+
+_ARRAY_NS = {**{f"A_{k}": v for k, v in F.ARRAY.items()}, "np": np}
 
 
 def _eval(expr: str, env: dict):
     """Evaluate an op expression with numpy (shape inference and probes)."""
-    tree = _Rename({}, "A_").visit(ast.parse(expr, mode="eval"))
-    code = compile(ast.fix_missing_locations(tree), "<op>", "eval")
-    return eval(code, {**{f"A_{k}": v for k, v in F.ARRAY.items()}, "np": np}, env)
+    return eval(_compiled(expr), _ARRAY_NS, env)
 
 
 def _consts(info: NodeInfo) -> dict:
