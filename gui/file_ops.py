@@ -136,6 +136,9 @@ class FileController:
             source = QRectF(0, 0, 400, 300)
         selected = scene.selectedItems()
         scene.clearSelection()
+        nodes = scene.node_items()
+        for item in nodes:          # paint vectors, not cached pixmaps, into the file
+            item.setCacheMode(item.CacheMode.NoCache)
         try:
             if kind == "svg":
                 from PySide6.QtSvg import QSvgGenerator
@@ -162,6 +165,8 @@ class FileController:
             self.window.show_message(f"Could not export {path}: {exc}", error=True)
             return False
         finally:
+            for item in nodes:
+                item.setCacheMode(item.CacheMode.DeviceCoordinateCache)
             for item in selected:
                 item.setSelected(True)
         self.window.show_message(f"Exported {path}")
