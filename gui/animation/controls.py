@@ -1,0 +1,189 @@
+"""The Animation dock: transport buttons, pass and speed, the timeline slider, and the active
+step explained (text from engine/explain.py, heatmaps for matrix steps)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QSlider, QStyle, QToolButton, QVBoxLayout, QWidget)
+
+from engine import explain
+
+SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 4.0, 8.0)
+PASSES = (("both", "Forward + backward"), ("forward", "Forward pass only"),
+          ("backward", "Backward pass only"))
+HINT = ("Press ▶ (Space) to watch the forward pass compute each value and the backward pass "
+        "hand each gradient back, edge by edge. ← / → step, Home / End jump.")
+
+
+class AnimationPanel(QWidget):
+    """Widgets only; ``install`` wires them to the controller and the window."""
+
+    check_requested = Signal()
+
+    def __init__(self, controller, commands=None, parent=None) -> None:
+        """``commands`` has home/step_back/toggle/step_forward/end/seek (default: controller)."""
+        super().__init__(parent)
+        self.ctl = controller
+        self.commands = commands or controller
+        cmd = self.commands
+        self.setObjectName("animation_panel")
+        style = self.style()
+        SP = QStyle.StandardPixmap
+
+        def tool(icon, tip, slot):
+            b = QToolButton()
+            b.setIcon(style.standardIcon(icon))
+            b.setToolTip(tip)
+            b.setAutoRaise(True)
+            b.clicked.connect(slot)
+            return b
+
+        self.home_button = tool(SP.SP_MediaSkipBackward, "Jump to the start (Home)", cmd.home)
+        self.back_button = tool(SP.SP_MediaSeekBackward, "Step back (←)", cmd.step_back)
+        self.play_button = tool(SP.SP_MediaPlay, "Play / pause (Space)", cmd.toggle)
+        self.next_button = tool(SP.SP_MediaSeekForward, "Step forward (→)", cmd.step_forward)
+        self.end_button = tool(SP.SP_MediaSkipForward, "Jump to the end (End)", cmd.end)
+        self.pass_box = QComboBox()
+        for mode, text in PASSES:
+            self.pass_box.addItem(text, mode)
+        self.pass_box.setToolTip("Play both passes as one sequence, or either on its own")
+        self.pass_box.currentIndexChanged.connect(
+            lambda i: self.ctl.set_mode(self.pass_box.itemData(i)))
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setRange(0, len(SPEEDS) - 1)
+        self.speed_slider.setValue(SPEEDS.index(1.0))
+        self.speed_slider.setFixedWidth(110)
+        self.speed_slider.setToolTip("Animation speed")
+        self.speed_label = QLabel("1×")
+        self.speed_slider.valueChanged.connect(self._speed)
+        self.check_button = QPushButton("Gradient check")
+        self.check_button.setToolTip("Compare every gradient with central finite differences; "
+                                     "badges show pass/fail and the relative error")
+        self.check_button.clicked.connect(self.check_requested)
+        self.step_label = QLabel()
+        self.timeline = QSlider(Qt.Orientation.Horizontal)
+        self.timeline.setToolTip("Scrub to any step")
+        self.timeline.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.timeline.valueChanged.connect(self._scrubbed)
+        self.title = QLabel()
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() + 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.body = QLabel(HINT)
+        body_font = QFont(self.body.font())
+        body_font.setPointSizeF(body_font.pointSizeF() + 1.0)
+        self.body.setFont(body_font)
+        self.body.setWordWrap(True)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.matrices = QWidget()
+        self._heat_layout = QHBoxLayout(self.matrices)
+        self._heat_layout.setContentsMargins(0, 0, 0, 0)
+        self._heatmaps = []
+        self.matrices.hide()
+        self._layout()
+        controller.cursor_changed.connect(self.refresh)
+        controller.timeline_changed.connect(lambda _: self.refresh())
+        controller.playing_changed.connect(self._playing)
+        self.refresh()
+
+    def _layout(self) -> None:
+        bar = QHBoxLayout()
+        for w in (self.home_button, self.back_button, self.play_button, self.next_button,
+                  self.end_button):
+            bar.addWidget(w)
+        bar.addSpacing(8)
+        bar.addWidget(self.pass_box)
+        bar.addSpacing(8)
+        bar.addWidget(QLabel("Speed"))
+        bar.addWidget(self.speed_slider)
+        bar.addWidget(self.speed_label)
+        bar.addSpacing(8)
+        bar.addWidget(self.check_button)
+        bar.addStretch(1)
+        bar.addWidget(self.step_label)
+        text = QVBoxLayout()
+        text.addWidget(self.title)
+        text.addWidget(self.body, 1)
+        lower = QHBoxLayout()
+        lower.addLayout(text, 3)
+        lower.addWidget(self.matrices, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.timeline)
+        layout.addLayout(lower, 1)
+
+    # ------------------------------------------------------------ following the controller
+    def _speed(self, index: int) -> None:
+        speed = SPEEDS[index]
+        self.speed_label.setText(f"{speed:g}×")
+        self.ctl.set_speed(speed)
+
+    def _scrubbed(self, value: int) -> None:
+        if value != self.ctl.cursor:
+            self.commands.seek(value)
+
+    def _playing(self, playing: bool) -> None:
+        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(icon))
+
+    def refresh(self) -> None:
+        tl = self.ctl.timeline
+        n = len(tl) if tl is not None else 0
+        self.timeline.blockSignals(True)
+        self.timeline.setRange(0, n)
+        self.timeline.setValue(self.ctl.cursor)
+        self.timeline.blockSignals(False)
+        for w in (self.home_button, self.back_button, self.next_button, self.end_button,
+                  self.timeline):
+            w.setEnabled(n > 0)
+        active = self.ctl.active
+        if tl is None:
+            self.step_label.setText("no result yet")
+            self.title.setText("Run the graph (Ctrl+R) or press ▶")
+            self.body.setText(HINT)
+            self._show_matrices(None)
+            return
+        phase = active.phase if active is not None else "start"
+        self.step_label.setText(f"step {self.ctl.cursor} / {n} · {phase} "
+                                f"(forward {tl.forward_count}, backward {n - tl.forward_count})")
+        if active is None:
+            self.title.setText("Start: nothing computed yet")
+            self.body.setText(HINT)
+            self._show_matrices(None)
+            return
+        graph, result = tl.graph, tl.result
+        self.title.setText(explain.title(graph, result, active.subject))
+        self.body.setText(explain.explain_step(graph, result, active.subject))
+        self._show_matrices(active.step)
+
+    def show_stale(self, message: str) -> None:
+        self.title.setText("Stopped: the graph was edited")
+        self.body.setText(message)
+        self._show_matrices(None)
+
+    def _show_matrices(self, step) -> None:
+        """Heatmaps of upstream, local and product when any of them is a matrix."""
+        if step is None or not any(np.ndim(v) == 2 and np.size(v) > 1
+                                   for v in (step.upstream, step.local, step.downstream)):
+            self.matrices.hide()
+            return
+        from gui.heatmap import Heatmap
+        while len(self._heatmaps) < 3:
+            heat = Heatmap()
+            self._heatmaps.append(heat)
+            self._heat_layout.addWidget(heat)
+        names = ("upstream", "local", "product" if step.kind != "param" else f"∂L/∂{step.port}")
+        for heat, name, v in zip(self._heatmaps, names,
+                                 (step.upstream, step.local, step.downstream)):
+            shown = v is not None and np.ndim(v) >= 1
+            heat.setVisible(shown)
+            if shown:
+                heat.show_matrix(np.atleast_2d(v), f"{name} {explain.shape(v)}")
+        self.matrices.show()

@@ -1,0 +1,249 @@
+"""Text on the canvas: an edge's value (green, above) and gradient (red, below), the active
+edge's upstream × local = product, and badges on nodes (Σ of contributions, ∂L/∂W and ∂L/∂b).
+
+Each label is one small item that paints a few rows of text on a translucent card, so it stays
+readable over edges and the grid at 100% zoom. Labels take no mouse clicks: the edge or node
+underneath still gets selected.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem
+
+from engine import explain
+from gui import theme
+
+Z_LABEL = 20.0
+PAD_X, PAD_Y, GAP = 5.0, 2.0, 3.0
+CARD = QColor(255, 255, 255, 225)
+TEXT = QColor("#333333")
+
+FONT = QFont()
+FONT.setPointSizeF(9.5)
+BOLD = QFont(FONT)
+BOLD.setBold(True)
+SMALL = QFont(FONT)
+SMALL.setPointSizeF(8.5)
+
+
+def compact(x) -> str:
+    """A value short enough for an edge: −4, [[0.14, −0.038]], or 2×2 |max| 0.083."""
+    if x is None:
+        return "—"
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim == 0 or arr.size <= 2:
+        return explain.value(arr)
+    dims = "×".join(str(n) for n in arr.shape)
+    return f"{dims}, max |·| {explain.num(np.abs(arr).max())}"
+
+
+class Row:
+    """One line of a card: text, colour role ("value", "grad" or "text"), font."""
+    __slots__ = ("text", "role", "font")
+
+    def __init__(self, text: str, role: str = "text", font: QFont = FONT) -> None:
+        self.text, self.role, self.font = text, role, font
+
+
+def _color(role: str) -> QColor:
+    pal = theme.current()
+    return {"value": pal.value, "grad": pal.grad, "ok": pal.value,
+            "fail": pal.error}.get(role, TEXT)
+
+
+class Card:
+    """Rows laid out in a box; ``anchor`` says which point of the box sits at (0, 0)."""
+
+    def __init__(self, rows: list[Row], anchor: str, border: str | None = None) -> None:
+        self.rows, self.border = rows, border
+        widths = [QFontMetricsF(r.font).horizontalAdvance(r.text) for r in rows]
+        heights = [QFontMetricsF(r.font).height() for r in rows]
+        w = (max(widths) if widths else 0) + 2 * PAD_X
+        h = sum(heights) + 2 * PAD_Y
+        x = {"above": -w / 2, "below": -w / 2, "right": 0.0, "left": -w}.get(anchor, -w / 2)
+        y = {"above": -h - GAP, "below": GAP, "right": -h / 2, "left": -h / 2}.get(anchor, 0.0)
+        self.rect = QRectF(x, y, w, h)
+        self.heights = heights
+
+    def moved(self, dx: float, dy: float) -> "Card":
+        self.rect.translate(dx, dy)
+        return self
+
+    def paint(self, painter: QPainter, stale: bool) -> None:
+        if not self.rows:
+            return
+        painter.setPen(QPen(_color(self.border), 1.4) if self.border else Qt.PenStyle.NoPen)
+        painter.setBrush(CARD)
+        painter.drawRoundedRect(self.rect, 4, 4)
+        y = self.rect.top() + PAD_Y
+        for row, h in zip(self.rows, self.heights):
+            c = QColor(_color(row.role))
+            if stale:
+                c.setAlpha(theme.STALE_ALPHA)
+            painter.setPen(c)
+            painter.setFont(row.font)
+            painter.drawText(QRectF(self.rect.left() + PAD_X, y, self.rect.width() - 2 * PAD_X, h),
+                             Qt.AlignmentFlag.AlignCenter, row.text)
+            y += h
+
+
+class CardItem(QGraphicsItem):
+    """A stack of cards at one scene point (an edge midpoint, a node corner)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cards: list[Card] = []
+        self.stale = False
+        self._rect = QRectF()
+        self.setZValue(Z_LABEL)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+
+    def set_cards(self, cards: list[Card]) -> None:
+        self.prepareGeometryChange()
+        self.cards = cards
+        rect = QRectF()
+        for card in cards:
+            rect = rect.united(card.rect)
+        self._rect = rect.adjusted(-2, -2, 2, 2)
+        self.setVisible(bool(cards))
+        self.update()
+
+    def set_stale(self, stale: bool) -> None:
+        if stale != self.stale:
+            self.stale = stale
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        for card in self.cards:
+            card.paint(painter, self.stale)
+
+
+class EdgeLabel(CardItem):
+    """An edge's value above its midpoint and, once the backward pass has passed, its gradient
+    below; while the edge is the active step, upstream × local = product instead. Where the
+    edge is too short for its labels (nodes close together), they rise above the nodes, with a
+    dotted leader down to the edge."""
+
+    LIFT_STEP, LIFT_MAX = 12.0, 16
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.content = None
+        self.leader: QLineF | None = None
+        self._rows = ([], [], [])
+
+    def set_content(self, value_text: str | None, grad: tuple | None, names: tuple | None,
+                    active: bool, blocked=None) -> None:
+        """``grad`` = (upstream, local, product); ``names`` = (∂L/∂out, ∂out/∂in, source);
+        ``blocked(scene_rect)`` says whether a spot would cover a node."""
+        content = (value_text, _key(grad), names, active)
+        if content == self.content:
+            return
+        self.content = content
+        value = [Row(value_text, "value", BOLD)] if value_text is not None else []
+        lower, detail = [], []
+        if grad is not None:
+            up, local, product = grad
+            lower = [Row(compact(product), "grad", BOLD)]
+            if active and names:
+                detail = [Row(f"upstream {names[0]} = {compact(up)}", "grad", SMALL),
+                          Row(f"× local {names[1]} = {compact(local)}", "text", SMALL),
+                          Row(f"= {compact(product)}  → {names[2]}", "grad", BOLD)]
+        self._rows = (value, lower, detail)
+        self.arrange(blocked)
+
+    def arrange(self, blocked=None) -> None:
+        """Lay the cards out around the edge midpoint (the item's position), avoiding nodes."""
+        value_rows, lower_rows, detail_rows = self._rows
+        value = Card(value_rows, "above") if value_rows else None
+        lower = Card(lower_rows, "below") if lower_rows else None
+        self.leader = None
+        here = self.pos()
+        if blocked is not None and (value or lower):
+            stack = [c for c in (value, lower) if c]
+            if any(blocked(c.rect.translated(here)) for c in stack):
+                self._lift(value, lower, blocked)
+        cards = [c for c in (value, lower if not detail_rows else None) if c]
+        if detail_rows:
+            detail = Card(detail_rows, "below", border="grad")
+            if blocked is not None:
+                taken = [c.rect.translated(here) for c in cards]
+                self._place(detail, lambda r: blocked(r) or any(r.intersects(t) for t in taken))
+            cards.append(detail)
+        self.set_cards(cards)
+
+    def _lift(self, value, lower, blocked) -> None:
+        """Stack value over gradient and raise both until they clear the nodes."""
+        here = self.pos()
+        if value and lower:
+            lower.moved(0, value.rect.bottom() - lower.rect.top())
+        cards = [c for c in (value, lower) if c]
+        bottom = max(c.rect.bottom() for c in cards)
+        base = -GAP - bottom
+        for k in range(self.LIFT_MAX + 1):
+            dy = base - k * self.LIFT_STEP
+            if not any(blocked(c.rect.translated(0, dy).translated(here)) for c in cards):
+                for c in cards:
+                    c.moved(0, dy)
+                self.leader = QLineF(QPointF(0, 0), QPointF(0, bottom + dy))
+                return
+        for c in cards:               # nowhere free: keep them on the edge, stacked
+            c.moved(0, base + GAP)
+
+    def _place(self, card, blocked) -> None:
+        here = self.pos()
+        w, h = card.rect.width(), card.rect.height()
+        for dx, dy in ((0, 0), (-w / 2 - 12, 0), (w / 2 + 12, 0), (0, 30), (-w / 2 - 12, 30),
+                       (w / 2 + 12, 30), (0, -h - 40), (-w - 16, 0), (w + 16, 0), (0, 70)):
+            if not blocked(card.rect.translated(dx, dy).translated(here)):
+                card.moved(dx, dy)
+                return
+
+    def set_cards(self, cards: list) -> None:
+        super().set_cards(cards)
+        if self.leader is not None:
+            self._rect = self._rect.united(QRectF(self.leader.p1(), self.leader.p2())
+                                           .normalized().adjusted(-2, -2, 2, 2))
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if self.leader is not None:
+            pen = QPen(QColor(TEXT), 1.0, Qt.PenStyle.DotLine)
+            painter.setPen(pen)
+            painter.drawLine(self.leader)
+        super().paint(painter, option, widget)
+
+
+class NodeBadge(CardItem):
+    """Rows beside a node: the Σ of what its consumers hand back, a dense layer's ∂L/∂W and
+    ∂L/∂b, or a gradient-check verdict."""
+
+    def __init__(self, anchor: str = "above") -> None:
+        super().__init__()
+        self.anchor = anchor
+        self.content = None
+
+    def show_rows(self, rows: list[Row], border: str | None = None) -> None:
+        content = tuple((r.text, r.role) for r in rows) + (border,)
+        if content == self.content:
+            return
+        self.content = content
+        self.set_cards([Card(rows, self.anchor, border)] if rows else [])
+
+
+def _key(grad):
+    """A hashable stand-in for (upstream, local, product), to skip repaints that change nothing."""
+    if grad is None:
+        return None
+    return tuple(compact(g) for g in grad)
+
+
+def midpoint(path) -> QPointF:
+    return path.pointAtPercent(0.5)

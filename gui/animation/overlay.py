@@ -1,0 +1,326 @@
+"""Puts the animation on the canvas: edge labels, node texts, Σ and ∂L/∂W badges, pulses and
+a ring around the active node, all as overlay items of our own on helper-1's GraphScene.
+
+The cursor decides what is shown (Timeline.state_at); the overlay only makes the items match.
+Taking one step touches only that step's items; jumping or scrubbing compares the whole state
+(items skip repaints when their content is unchanged). Per frame only the pulses move.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shiboken6
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import QGraphicsRectItem
+
+from engine import explain
+from gui import format as fmt
+from gui import theme
+from gui.animation.edge_labels import BOLD, SMALL, EdgeLabel, NodeBadge, Row, compact
+from gui.animation.pulse import PulseItem, straight
+from gui.animation.timeline import DisplayState
+
+Z_RING = 15.0
+
+
+class Overlay(QObject):
+    def __init__(self, scene, controller, parent=None) -> None:
+        super().__init__(parent)
+        self.scene, self.ctl = scene, controller
+        self.labels: dict[tuple, EdgeLabel] = {}
+        self.sum_badges: dict[str, NodeBadge] = {}
+        self.param_badges: dict[str, NodeBadge] = {}
+        self.pulses: list[PulseItem] = []
+        self.ring: QGraphicsRectItem | None = None
+        self.state: DisplayState | None = None
+        self.shown_cursor = -1
+        self.engaged = False
+        self.stale = False
+        self._active_pulses = 0
+        controller.cursor_changed.connect(self._on_cursor)
+        controller.progress_changed.connect(self._on_progress)
+        controller.timeline_changed.connect(lambda _: self.reset())
+        theme.on_change(self._recolour)
+
+    # ------------------------------------------------------------ engaging
+    @property
+    def timeline(self):
+        return self.ctl.timeline
+
+    def engage(self) -> None:
+        """Take over the canvas's value and gradient texts and show the cursor's state."""
+        if self.timeline is None or self.engaged:
+            return
+        self.engaged = True
+        self._sync(self.ctl.cursor)
+
+    def reset(self) -> None:
+        """A new timeline (or none): remove our items; the nodes show the window's Result."""
+        self._remove_items()
+        self.state, self.shown_cursor, self.engaged, self.stale = None, -1, False, False
+
+    def forget(self) -> None:
+        """The scene was cleared (a new graph): our items are gone already; drop them."""
+        self.labels, self.sum_badges, self.param_badges, self.pulses = {}, {}, {}, []
+        self.ring = None
+        self.state, self.shown_cursor, self.engaged, self.stale = None, -1, False, False
+
+    def mark_stale(self) -> None:
+        """The graph changed under the animation: dim every label, hide the pulses."""
+        self.stale = True
+        self._hide_pulses()
+        if self.ring is not None and shiboken6.isValid(self.ring):
+            self.ring.hide()
+        for item in self._all_items():
+            item.set_stale(True)
+        self.prune()
+
+    def prune(self) -> None:
+        """Drop labels of edges and nodes the graph no longer has."""
+        edges = {(i.source, i.target, i.port) for i in self.scene.edge_items()}
+        for key in [k for k in self.labels if k not in edges]:
+            self._remove(self.labels.pop(key))
+        nodes = {i.node for i in self.scene.node_items()}
+        for badges in (self.sum_badges, self.param_badges):
+            for node in [n for n in badges if n not in nodes]:
+                self._remove(badges.pop(node))
+
+    # ------------------------------------------------------------ following the cursor
+    def _on_cursor(self, cursor: int) -> None:
+        if not self.engaged or self.stale or self.timeline is None:
+            return
+        if self.state is not None and cursor == self.shown_cursor + 1:
+            previous = self.timeline.steps[self.state.active] if self.state.active >= 0 else None
+            self.timeline.apply(self.state, cursor - 1)
+            self.shown_cursor = cursor
+            step = self.timeline.steps[cursor - 1]
+            for s in (previous, step):
+                if s is not None:
+                    self._update_step_items(s)
+            self._update_active()
+        else:
+            self._sync(cursor)
+
+    def _sync(self, cursor: int) -> None:
+        self.state = self.timeline.state_at(cursor)
+        self.shown_cursor = cursor
+        graph = self.scene.graph
+        keys = set(self.labels) | set(self.state.edge_value) | set(self.state.edge_grad)
+        for key in keys:
+            self._update_edge(key)
+        for node in graph.nodes:
+            self._update_node(node)
+        self._update_active()
+
+    def _update_step_items(self, s) -> None:
+        for key in s.edges:
+            self._update_edge(key)
+        self._update_node(s.node)
+        if s.step is not None and s.step.source is not None:
+            self._update_node(s.step.source)
+
+    def _active_step(self):
+        if self.state is None or self.state.active < 0:
+            return None
+        return self.timeline.steps[self.state.active]
+
+    # ------------------------------------------------------------ items
+    def _update_edge(self, key: tuple) -> None:
+        item = self.scene.edge_item(*key)
+        if item is None:
+            return
+        st = self.state
+        value = st.edge_value.get(key)
+        grad = st.edge_grad.get(key)
+        active = self._active_step()
+        is_active = active is not None and active.kind == "edge" and key in active.edges
+        label = self.labels.get(key)
+        if label is None:
+            if value is None and grad is None:
+                return
+            label = self.labels[key] = EdgeLabel()
+            self.scene.addItem(label)
+        label.setPos(item.path().pointAtPercent(0.5))
+        label.set_content(compact(value) if key in st.edge_value else None, grad,
+                          self._names(active.step) if is_active else None, is_active,
+                          lambda r: self._over_node(r, label))
+        label.set_stale(self.stale)
+
+    def _over_node(self, rect: QRectF, me=None) -> bool:
+        """Whether a scene rect would cover a node or another label (the BSP index keeps this
+        cheap)."""
+        return any(hasattr(i, "output_anchor") or (isinstance(i, EdgeLabel) and i is not me)
+                   for i in self.scene.items(rect))
+
+    def _names(self, step) -> tuple:
+        graph = self.scene.graph
+        result = self.timeline.result
+        out = explain.symbol(graph, result.output) if result.output else "L"
+        me, src = explain.symbol(graph, step.node), explain.symbol(graph, step.source)
+        return (explain.d(out, me), explain.d(me, src), src)
+
+    def _update_node(self, node: str) -> None:
+        item = self.scene.node_item(node)
+        if item is None:
+            return
+        st = self.state
+        value, grad = st.node_value.get(node), st.node_grad.get(node)
+        item.set_values(fmt.short(value) if node in st.node_value else "",
+                        fmt.short(grad) if node in st.node_grad else "", stale=self.stale)
+        self._update_sum_badge(node, item)
+        self._update_param_badge(node, item)
+
+    def _update_sum_badge(self, node: str, item) -> None:
+        st, rows = self.state, []
+        if node in st.sums:
+            step = st.sums[node]
+            terms = " + ".join(explain.paren(c) if _scalar(c) else compact(c)
+                               for _, _, c in step.parts)
+            rows = [Row(f"Σ {terms}", "grad", SMALL),
+                    Row(f"= {compact(step.downstream)}", "grad", BOLD)]
+        elif node in st.partial:
+            got = st.partial[node]
+            n = len(self.scene.graph.consumers_of(node))
+            terms = " + ".join(compact(c) for c in got)
+            rows = [Row(f"Σ {terms} + …", "grad", SMALL),
+                    Row(f"{len(got)} of {n} gradients back", "text", SMALL)]
+        badge = self.sum_badges.get(node)
+        if badge is None:
+            if not rows:
+                return
+            badge = self.sum_badges[node] = NodeBadge("above")
+            self.scene.addItem(badge)
+        rect = item.sceneBoundingRect()
+        badge.setPos(QPointF(rect.right() - 40, rect.top() - 2))
+        badge.show_rows(rows, border="grad" if node in st.sums else None)
+        badge.set_stale(self.stale)
+
+    def _update_param_badge(self, node: str, item) -> None:
+        st = self.state
+        mark = explain.layer_mark(self.scene.graph, node)
+        rows = []
+        for (n, name), g in sorted(st.params.items()):
+            if n != node:
+                continue
+            if np.ndim(g) == 2 and np.size(g) <= 8:       # a small matrix, row by row
+                rows.append(Row(f"∂L/∂{name}{mark} {explain.shape(g)} =", "grad", SMALL))
+                rows += [Row(explain.value(r), "grad", BOLD) for r in g]
+            else:
+                rows.append(Row(f"∂L/∂{name}{mark} = {compact(g)}", "grad", BOLD))
+        badge = self.param_badges.get(node)
+        if badge is None:
+            if not rows:
+                return
+            badge = self.param_badges[node] = NodeBadge("below")
+            self.scene.addItem(badge)
+        badge.setPos(self._param_anchor(item))
+        badge.show_rows(rows)
+        badge.set_stale(self.stale)
+
+    @staticmethod
+    def _param_anchor(item) -> QPointF:
+        rect = item.sceneBoundingRect()
+        return QPointF(rect.center().x(), rect.bottom())
+
+    # ------------------------------------------------------------ the active step
+    def _update_active(self) -> None:
+        step = self._active_step()
+        self._hide_pulses()
+        if step is None or self.stale:
+            if self.ring is not None:
+                self.ring.hide()
+            return
+        pal = theme.current()
+        color = pal.value if step.phase == "forward" else pal.grad
+        self._place_ring(step.node, color)
+        paths = []
+        for key in step.edges:
+            edge = self.scene.edge_item(*key)
+            if edge is not None:
+                paths.append(edge.path())
+        if step.kind == "param":
+            item = self.scene.node_item(step.node)
+            if item is not None:
+                paths.append(straight(item.output_anchor(), self._param_anchor(item)))
+        reverse = step.phase == "backward" and step.kind != "param"
+        while len(self.pulses) < len(paths):
+            pulse = PulseItem(color)
+            self.scene.addItem(pulse)
+            self.pulses.append(pulse)
+        for pulse, path in zip(self.pulses, paths):
+            pulse.follow(path, reverse, color)
+        self._active_pulses = len(paths)
+        self._on_progress(self.ctl.progress)
+
+    def _on_progress(self, t: float) -> None:
+        if not self.engaged or self.stale:
+            return
+        running = t < 1.0
+        for i in range(self._active_pulses):
+            pulse = self.pulses[i]
+            pulse.setVisible(running)
+            if running:
+                pulse.set_progress(t)
+
+    def _hide_pulses(self) -> None:
+        for pulse in self.pulses[:self._active_pulses]:
+            pulse.hide()
+        self._active_pulses = 0
+
+    def _place_ring(self, node: str, color: QColor) -> None:
+        item = self.scene.node_item(node)
+        if item is None:
+            return
+        if self.ring is None:
+            self.ring = QGraphicsRectItem()
+            self.ring.setZValue(Z_RING)
+            self.ring.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self.scene.addItem(self.ring)
+        pen = QPen(color, 3.0)
+        self.ring.setPen(pen)
+        self.ring.setRect(QRectF(item.sceneBoundingRect()).adjusted(-3, -3, 3, 3))
+        self.ring.show()
+
+    # ------------------------------------------------------------ housekeeping
+    def relayout(self) -> None:
+        """Nodes moved: put labels back on their edges and badges on their nodes."""
+        if self.state is not None and self.engaged:
+            for key, label in self.labels.items():
+                edge = self.scene.edge_item(*key)
+                if edge is not None:
+                    label.setPos(edge.path().pointAtPercent(0.5))
+                    label.arrange(lambda r, me=label: self._over_node(r, me))
+            for node in set(self.sum_badges) | set(self.param_badges):
+                item = self.scene.node_item(node)
+                if item is not None:
+                    self._update_sum_badge(node, item)
+                    self._update_param_badge(node, item)
+            if not self.stale:
+                self._update_active()
+
+    def _all_items(self):
+        yield from self.labels.values()
+        yield from self.sum_badges.values()
+        yield from self.param_badges.values()
+
+    def _remove(self, item) -> None:
+        if shiboken6.isValid(item) and item.scene() is not None:
+            item.scene().removeItem(item)
+
+    def _remove_items(self) -> None:
+        for item in list(self._all_items()) + self.pulses + ([self.ring] if self.ring else []):
+            self._remove(item)
+        self.labels, self.sum_badges, self.param_badges, self.pulses = {}, {}, {}, []
+        self.ring, self._active_pulses = None, 0
+
+    def _recolour(self) -> None:
+        for item in self._all_items():
+            if shiboken6.isValid(item):
+                item.content = None
+        if self.engaged and self.state is not None and not self.stale:
+            self._sync(self.shown_cursor)
+
+
+def _scalar(x) -> bool:
+    return np.ndim(x) == 0

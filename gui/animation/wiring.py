@@ -1,0 +1,180 @@
+"""Connects the animation to helper-1's MainWindow: the dock, View-menu toggles, keys, and the
+window's signals (a new Result reloads the timeline; an edit stops the animation and marks
+what it shows as stale; a new graph drops our items).
+
+The user-facing commands live here rather than on the controller because each first makes sure
+there is a fresh Result to replay (running the graph if the last one went stale).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+
+from engine import GraphError
+from gui.animation.controller import AnimationController
+from gui.animation.controls import AnimationPanel
+from gui.animation.gradcheck_badges import GradCheckBadges
+from gui.animation.keys import CanvasKeys, panel_shortcuts
+from gui.animation.overlay import Overlay
+from gui.animation.reverse_view import MagnitudeView, ReverseView
+from gui.animation.timeline import Timeline
+
+STALE = ("The graph changed, so the values and gradients shown are stale (dimmed). "
+         "Press ▶ or Ctrl+R to run it again and replay.")
+
+
+class Animation(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.controller = AnimationController(self)
+        self.overlay = Overlay(window.scene, self.controller, self)
+        self.panel = AnimationPanel(self.controller, self)
+        self.dock = window.add_bottom_dock(self.panel, "Animation")
+        self.badges = GradCheckBadges(window.scene)
+        self.reverse = ReverseView(window.scene)
+        self.magnitude = MagnitudeView(window.scene)
+        self.keys = CanvasKeys(window.view, self)
+        self.shortcuts = panel_shortcuts(self.panel, self)
+        self._build_menu()
+        self.panel.check_requested.connect(self.gradient_check)
+        window.result_changed.connect(self._on_result)
+        window.graph_replaced.connect(self._on_graph_replaced)
+        window.graph_edited.connect(self._on_edited)
+        window.scene.graph_event.connect(self._on_graph_event)
+        self.controller.cursor_changed.connect(self._follow_in_inspector)
+        if getattr(window, "last_result", None) is not None:
+            self._on_result(window.last_result)
+
+    def _build_menu(self) -> None:
+        menu = self.window.view_menu
+        menu.addSeparator()
+        self.reverse_action = QAction("&Reverse-Network View", self, checkable=True)
+        self.reverse_action.setToolTip("Draw the backward pass as the seeds' reverse network: "
+                                       "the same edges, arrows reversed, × local gradient")
+        self.reverse_action.toggled.connect(self.set_reverse)
+        self.magnitude_action = QAction("Edge Width by &Gradient Magnitude", self, checkable=True)
+        self.magnitude_action.toggled.connect(self.set_magnitude)
+        menu.addAction(self.reverse_action)
+        menu.addAction(self.magnitude_action)
+        actions = getattr(self.window, "actions", {})
+        if "colorblind" not in actions:          # the window offers it already; never twice
+            from gui import theme
+            act = QAction("Colour-blind Safe &Colours", self, checkable=True)
+            act.toggled.connect(lambda on: theme.set_palette("colorblind" if on else "cs231n"))
+            menu.addAction(act)
+
+    # ------------------------------------------------------------ commands (buttons and keys)
+    def _ready(self, start: bool = True) -> bool:
+        """A fresh Result with a trace on the timeline, and our overlay showing it; on first
+        use of a timeline, the cursor goes to the start of the chosen pass."""
+        ctl = self.controller
+        if ctl.timeline is None or self.overlay.stale or self.window.last_result is None:
+            if self.window.run_graph() is None or ctl.timeline is None:
+                return False
+        if not self.overlay.engaged:
+            if start:
+                ctl.seek(ctl.bounds()[0])
+            self.overlay.engage()
+        return True
+
+    def toggle(self) -> None:
+        if self.controller.playing:
+            self.controller.pause()
+        elif self._ready():
+            self.controller.play()
+
+    def play(self) -> None:
+        if self._ready():
+            self.controller.play()
+
+    def step_forward(self) -> None:
+        if self._ready():
+            self.controller.step_forward()
+
+    def step_back(self) -> None:
+        if self._ready():
+            self.controller.step_back()
+
+    def home(self) -> None:
+        if self._ready():
+            self.controller.home()
+
+    def end(self) -> None:
+        if self._ready(start=False):
+            self.controller.end()
+
+    def seek(self, cursor: int) -> None:
+        if self._ready(start=False):
+            self.controller.pause()
+            self.controller.seek(cursor)
+
+    # ------------------------------------------------------------ View menu
+    def set_reverse(self, on: bool) -> None:
+        self.reverse.set_enabled(on, self.window.last_result)
+        if on:
+            self.window.show_message("Reverse network: gradients flow along the reversed arrows, "
+                                     "multiplied by each edge's local gradient")
+
+    def set_magnitude(self, on: bool) -> None:
+        self.magnitude.set_enabled(on, self.window.last_result)
+
+    def gradient_check(self) -> None:
+        try:
+            self.badges.run(self.window.graph)
+        except GraphError as exc:
+            self.window.show_message(f"Cannot check gradients: {exc}", error=True)
+            return
+        self.window.show_message(self.badges.summary(),
+                                 error=not self.badges.report.passed)
+
+    # ------------------------------------------------------------ the window's signals
+    def _on_result(self, result) -> None:
+        if result is None:
+            self._stale()
+            return
+        timeline = Timeline(self.window.graph, result) if result.output or result.order else None
+        self.controller.set_timeline(timeline)
+        self.reverse.refresh(result)
+        self.magnitude.refresh(result)
+
+    def _stale(self) -> None:
+        if self.controller.timeline is None:
+            return
+        self.controller.stop("edited")
+        self.overlay.mark_stale()
+        self.panel.show_stale(STALE)
+        self.badges.clear()
+        self.reverse.clear()
+        self.magnitude.clear()
+
+    def _on_edited(self) -> None:
+        if self.window.last_result is None and not self.overlay.stale:
+            self._stale()
+        else:
+            self.overlay.prune()
+
+    def _on_graph_event(self, event: str, data: dict) -> None:
+        if event == "node_moved":
+            self.overlay.relayout()
+            self.reverse.refresh(self.reverse.result)
+            self.magnitude.refresh(self.magnitude.result)
+            if self.badges.report is not None:
+                self.badges.show(self.badges.report)
+
+    def _on_graph_replaced(self, graph) -> None:
+        for part in (self.overlay, self.badges, self.reverse, self.magnitude):
+            part.forget()
+        self.controller.set_timeline(None)
+
+    def _follow_in_inspector(self, cursor: int) -> None:
+        """On a matrix step taken by hand, select its node so the inspector shows heatmaps."""
+        step = self.controller.active
+        if self.controller.playing or step is None or step.step is None or \
+                self.window.graph.op(step.node).name not in ("dense", "matmul"):
+            return
+        item = self.window.scene.node_item(step.node)
+        if item is not None and not item.isSelected():
+            self.window.scene.clearSelection()
+            item.setSelected(True)
