@@ -42,7 +42,9 @@ def long(value) -> str:
         return "—"
     arr = np.asarray(value, dtype=float)
     if arr.ndim == 0:
-        return f"{float(arr):.6g}"
+        x = float(arr)
+        exact = f"{x:.10g}"
+        return scalar(x) if float(scalar(x)) == x else f"{scalar(x)}   (= {exact})"
     with np.printoptions(precision=4, suppress=True, threshold=64, edgeitems=3, linewidth=60):
         body = np.array2string(arr)
     return f"shape {_shape(arr)}\n{body}"

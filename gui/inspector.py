@@ -84,8 +84,10 @@ class Inspector(QScrollArea):
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         old = self.takeWidget()
         if old is not None:
+            old.hide()
             old.deleteLater()
         self.setWidget(page)
+        page.show()              # a widget set on a visible scroll area is not shown by itself
         self.editors, self.config_widgets, self.label_edit = {}, {}, None
         return layout
 

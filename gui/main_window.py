@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
+
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView
@@ -55,8 +57,9 @@ class MainWindow(QMainWindow):
         self.scene.message.connect(self.show_message)
         self.scene.graph_event.connect(self._on_graph_event)
         self.scene.selectionChanged.connect(self.inspector.follow_selection)
-        self.undo_stack.indexChanged.connect(lambda _: self.graph_edited.emit())
-        self.undo_stack.cleanChanged.connect(lambda _: self.update_title())
+        # bound methods, not lambdas: Qt drops them when the window dies before its stack
+        self.undo_stack.indexChanged.connect(self._on_index_changed)
+        self.undo_stack.cleanChanged.connect(self.update_title)
         self.graph_edited.connect(self._update_counts)
         self.palette.op_activated.connect(
             lambda op: self.scene.add_op(op, self.view.visible_center()))
@@ -137,7 +140,10 @@ class MainWindow(QMainWindow):
     def open_path(self, path) -> bool:
         return self.files.open_path(path)
 
-    def update_title(self) -> None:
+    def _on_index_changed(self, _index: int) -> None:
+        self.graph_edited.emit()
+
+    def update_title(self, *_args) -> None:
         self.setWindowTitle(f"{self.files.display_name}[*] — Backprop Studio")
         self.setWindowModified(not self.undo_stack.isClean())
 
@@ -310,6 +316,8 @@ class MainWindow(QMainWindow):
         theme.set_palette("colorblind" if on else "cs231n")
 
     def _palette_changed(self) -> None:
+        if not shiboken6.isValid(self):
+            return
         for item in self.scene.node_items():
             item.update()
         self.inspector.schedule()
@@ -342,4 +350,5 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.files.timer.stop()
         self.files.discard_recovery()
+        theme.remove_listener(self._palette_changed)
         event.accept()

@@ -7,6 +7,7 @@ views that cache colours subscribe with ``on_change``.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Callable
 
@@ -54,7 +55,7 @@ GRID = 20               # snap-to-grid step, scene units
 MAJOR_EVERY = 5         # a darker grid line every 5 steps
 
 _current = "cs231n"
-_listeners: list[Callable[[], None]] = []
+_listeners: list = []          # weak references, so a closed window is not kept alive
 
 
 def current() -> Palette:
@@ -70,12 +71,26 @@ def set_palette(name: str) -> None:
     if name not in PALETTES:
         raise KeyError(f"unknown palette {name!r}; known: {', '.join(PALETTES)}")
     _current = name
-    for listener in list(_listeners):
-        listener()
+    for ref in list(_listeners):
+        listener = ref()
+        if listener is None:
+            _listeners.remove(ref)
+        else:
+            listener()
 
 
 def on_change(listener: Callable[[], None]) -> None:
-    _listeners.append(listener)
+    """Call ``listener()`` after every palette switch (held weakly: bound methods die with
+    their object)."""
+    ref = weakref.WeakMethod(listener) if hasattr(listener, "__self__") else \
+        (lambda: listener)
+    _listeners.append(ref)
+
+
+def remove_listener(listener: Callable[[], None]) -> None:
+    for ref in list(_listeners):
+        if ref() == listener:
+            _listeners.remove(ref)
 
 
 def category_color(category: str) -> QColor:

@@ -20,6 +20,7 @@ ROW = 19.0
 VALUE_ROW = 17.0
 PORT_R = 5.5
 PORT_HIT = 10.0
+OUTPUT_TAG = 16.0       # room above the node for the "output" tag
 LOD_TEXT = 0.55        # below this zoom: no port names or values
 LOD_SHAPES = 0.3       # below this zoom: a coloured block only
 
@@ -102,7 +103,7 @@ class NodeItem(QGraphicsItem):
 
     # ------------------------------------------------------------ geometry
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-PORT_R - 3, -3, PORT_R + 3, 3)
+        return self._rect.adjusted(-PORT_R - 3, -OUTPUT_TAG - 3, PORT_R + 3, 3)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -172,25 +173,33 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(pal.grad, 2.0, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 8, 8)
+            if lod >= LOD_TEXT:
+                painter.setFont(_SMALL)
+                painter.setPen(pal.grad)
+                painter.drawText(QRectF(0, -OUTPUT_TAG - 2, WIDTH, OUTPUT_TAG - 2),
+                                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                                 "output · ∂L/∂L = 1")
         self._paint_header(painter)
         if lod >= LOD_TEXT:
             self._paint_body(painter, pal)
         self._paint_ports(painter, pal, lod)
 
     def _paint_header(self, painter) -> None:
+        sym_w = max(QFontMetrics(_BOLD).horizontalAdvance(self.spec.symbol) + 8, 18)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 55))          # the op symbol sits on a darker badge
+        painter.drawRoundedRect(QRectF(4, 4, sym_w, HEADER - 8), 4, 4)
         painter.setPen(QColor("white"))
         painter.setFont(_BOLD)
-        sym_rect = QRectF(6, 0, 34, HEADER)
-        painter.drawText(sym_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+        painter.drawText(QRectF(4, 0, sym_w, HEADER), Qt.AlignmentFlag.AlignCenter,
                          self.spec.symbol)
-        sym_w = QFontMetrics(_BOLD).horizontalAdvance(self.spec.symbol)
         painter.setFont(_SMALL)
         op_w = QFontMetrics(_SMALL).horizontalAdvance(self.spec.name) + 6
         painter.drawText(QRectF(WIDTH - op_w - 4, 0, op_w, HEADER),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                          self.spec.name)
         painter.setFont(_BOLD)
-        x0 = 6 + sym_w + 8
+        x0 = 4 + sym_w + 6
         room = WIDTH - op_w - 8 - x0
         text = QFontMetrics(_BOLD).elidedText(self.label, Qt.TextElideMode.ElideRight, int(room))
         painter.drawText(QRectF(x0, 0, room, HEADER),

@@ -1,0 +1,159 @@
+"""The inspector: label, output, settings and tensors editable through undo commands; bad input
+refused with a reason; values, gradients, heatmaps and an edge's upstream/local/downstream."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from editor_helpers import EXAMPLES, dumps
+from gui.tensor_editor import parse_tensor
+
+
+def select(window, node):
+    window.scene.clearSelection()
+    window.scene.node_item(node).setSelected(True)
+    window.inspector.rebuild()
+    return window.inspector
+
+
+def test_rename_through_the_label_box(cs_window):
+    ins = select(cs_window, "q")
+    ins.label_edit.setText("sum")
+    ins.label_edit.editingFinished.emit()
+    assert cs_window.graph.label("q") == "sum"
+    assert cs_window.scene.node_item("q").label == "sum"
+    assert cs_window.undo_stack.undoText() == "Rename q to sum"
+    ins = select(cs_window, "q")
+    ins.label_edit.setText("   ")
+    ins.label_edit.editingFinished.emit()
+    assert cs_window.graph.label("q") == "sum"
+    assert "label cannot be empty" in cs_window.statusBar().currentMessage()
+
+
+def test_scalar_tensor_spin_box_and_text(cs_window):
+    w = cs_window
+    ins = select(w, "x")
+    editor = ins.editors["value"]
+    assert editor.spin is not None and editor.spin.value() == -2.0
+    editor.spin.setValue(1.5)
+    assert w.graph.node("x")["tensors"]["value"] == 1.5
+    assert w.undo_stack.undoText() == "Edit x.value"
+    editor = select(w, "x").editors["value"]
+    editor.enter_text("[1, 2, 3]")                      # text may change the shape
+    assert np.array_equal(w.graph.node("x")["tensors"]["value"], [1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("abc", "not a number"),
+    ("[1, [2, 3]]", "same length"),
+    ("[[1, 2], [3]]", "same length"),
+    ("NaN", "finite"),
+    ("[1, Infinity]", "finite"),
+    ("[]", "empty"),
+    ('"7"', "not a number"),
+    ("", "enter a number"),
+])
+def test_bad_tensor_text_is_refused_and_explained(cs_window, text, reason):
+    w = cs_window
+    before = dumps(w)
+    count = w.undo_stack.count()
+    editor = select(w, "x").editors["value"]
+    editor.enter_text(text)
+    assert dumps(w) == before and w.undo_stack.count() == count
+    assert not editor.error.isHidden()
+    assert editor.error.text().startswith("Refused:") and reason in editor.error.text()
+    with pytest.raises(ValueError):
+        parse_tensor(text)
+
+
+def test_matrix_table_edits_cells_and_refuses_bad_cells(window):
+    w = window
+    w.open_path(EXAMPLES / "xor_mlp.json")
+    ins = select(w, "dense")
+    table = ins.editors["W"].table
+    W = np.array(w.graph.node("dense")["tensors"]["W"])
+    assert (table.rowCount(), table.columnCount()) == W.shape
+    table.item(1, 0).setText("0.25")
+    W[1, 0] = 0.25
+    assert np.array_equal(w.graph.node("dense")["tensors"]["W"], W)
+    ins = select(w, "dense")
+    editor = ins.editors["W"]
+    editor.table.item(0, 0).setText("zebra")
+    assert np.array_equal(w.graph.node("dense")["tensors"]["W"], W)
+    assert editor.table.item(0, 0).text() == f"{W[0, 0]:.6g}"
+    assert "“zebra” is not a finite number" in editor.error.text()
+
+
+def test_settings_edit_and_bad_shape_refused(window):
+    w = window
+    w.open_path(EXAMPLES / "xor_mlp.json")
+    units = select(w, "dense").config_widgets["units"]
+    units.setValue(3)
+    assert w.graph.node("dense")["config"]["units"] == 3
+    assert np.shape(w.graph.node("dense")["tensors"]["W"]) == (2, 3)
+    from gui import commands
+    cmd = commands.AddNode(w.graph, "parameter", (0, 600), node_id="p")
+    commands.push(w.undo_stack, cmd)
+    shape = select(w, "p").config_widgets["shape"]
+    before = dumps(w)
+    shape.setText("[2, -1]")
+    shape.editingFinished.emit()
+    assert dumps(w) == before
+    assert "positive whole numbers" in w.statusBar().currentMessage()
+    shape = select(w, "p").config_widgets["shape"]
+    shape.setText("[2, 3]")
+    shape.editingFinished.emit()
+    assert np.shape(w.graph.node("p")["tensors"]["value"]) == (2, 3)
+
+
+def test_output_checkbox(cs_window):
+    w = cs_window
+    ins = select(w, "q")
+    from PySide6.QtWidgets import QCheckBox
+    box = ins.widget().findChild(QCheckBox)
+    assert not box.isChecked()
+    box.setChecked(True)
+    assert w.graph.output == "q"
+    assert w.run_graph().grads["q"] == 1.0
+
+
+def test_value_gradient_and_heatmaps(window):
+    w = window
+    w.open_path(EXAMPLES / "xor_mlp.json")
+    result = w.run_graph()
+    ins = select(w, "dense")
+    from PySide6.QtWidgets import QLabel
+    texts = [l.text() for l in ins.widget().findChildren(QLabel)]
+    assert "value" in texts and "gradient ∂L/∂out" in texts and "∂L/∂W" in texts
+    from gui.heatmap import Heatmap
+    heatmaps = ins.widget().findChildren(Heatmap)
+    assert len(heatmaps) >= 2                    # value (batch × units) and ∂L/∂W at least
+    image = heatmaps[0].image.image
+    assert image.shape == np.shape(result.values["dense"])
+
+
+def test_edge_shows_upstream_local_downstream(cs_window):
+    w = cs_window
+    w.run_graph()
+    w.scene.clearSelection()
+    w.scene.edge_item("q", "f", "a").setSelected(True)
+    from PySide6.QtWidgets import QLabel
+    texts = [l.text() for l in w.inspector.widget().findChildren(QLabel)]
+    joined = "\n".join(texts)
+    assert "Edge q → f.a" in joined
+    i = texts.index("upstream ∂L/∂f")
+    assert texts[i + 1] == "1.00"
+    assert texts[i + 2] == "local ∂f/∂a = b" and texts[i + 3] == "-4.00"
+    assert texts[i + 4].startswith("downstream") and texts[i + 5] == "-4.00"
+
+
+def test_inspector_with_keyboard_does_not_delete_nodes(qtbot, cs_window):
+    w = cs_window
+    ins = select(w, "q")
+    ins.label_edit.setFocus()
+    QTest.keyClick(ins.label_edit, Qt.Key.Key_Backspace)
+    QTest.keyClick(ins.label_edit, Qt.Key.Key_F)
+    assert len(w.graph) == 5 and ins.label_edit.text() == "f"

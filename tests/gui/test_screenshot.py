@@ -1,0 +1,50 @@
+"""Screenshots of the editor with cs231n_add_multiply.json after Run, for people to look at:
+tests/screenshots/ (git-ignored) every run, and resources/screenshots/editor.png for the README
+when BACKPROP_STUDIO_README_SHOT=1."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from editor_helpers import CS231N
+from gui import theme
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_screenshot_after_run(qtbot, window):
+    window.resize(1400, 860)
+    assert window.open_path(CS231N)
+    result = window.run_graph()
+    assert result.values["f"] == -12.0
+    window.scene.node_item("q").setSelected(True)
+    window.view.fit()
+    qtbot.wait(50)
+    out = ROOT / "tests" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    image = window.grab().toImage()
+    assert image.save(str(out / "editor_cs231n.png"))
+    saved = QImage(str(out / "editor_cs231n.png"))
+    assert (saved.width(), saved.height()) == (1400, 860)
+    # the output node really shows its value in green and its gradient in red
+    item = window.scene.node_item("f")
+    rect = window.view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+    origin = window.view.viewport().mapTo(window, rect.topLeft())
+    pal = theme.current()
+    near = {"value": 0, "grad": 0}
+    for x in range(origin.x(), origin.x() + rect.width()):
+        for y in range(origin.y(), origin.y() + rect.height()):
+            c = saved.pixelColor(x, y)
+            for name in near:
+                ref = getattr(pal, name)
+                if abs(c.red() - ref.red()) + abs(c.green() - ref.green()) + \
+                        abs(c.blue() - ref.blue()) < 40:
+                    near[name] += 1
+    assert near["value"] > 20 and near["grad"] > 20, near
+    if os.environ.get("BACKPROP_STUDIO_README_SHOT"):
+        readme = ROOT / "resources" / "screenshots"
+        readme.mkdir(parents=True, exist_ok=True)
+        assert image.save(str(readme / "editor.png"))
