@@ -8,6 +8,8 @@ Taking one step touches only that step's items; jumping or scrubbing compares th
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import shiboken6
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt
@@ -41,7 +43,8 @@ class Overlay(QObject):
         controller.cursor_changed.connect(self._on_cursor)
         controller.progress_changed.connect(self._on_progress)
         controller.timeline_changed.connect(lambda _: self.reset())
-        theme.on_change(self._recolour)
+        me = weakref.ref(self)
+        theme.on_change(lambda: me() is not None and me()._recolour())
 
     # ------------------------------------------------------------ engaging
     @property
@@ -183,7 +186,8 @@ class Overlay(QObject):
             got = st.partial[node]
             n = len(self.scene.graph.consumers_of(node))
             terms = " + ".join(compact(c) for c in got)
-            rows = [Row(f"Σ {terms} + …", "grad", SMALL),
+            more = " + …" if len(got) < n else ""
+            rows = [Row(f"Σ {terms}{more}", "grad", SMALL),
                     Row(f"{len(got)} of {n} gradients back", "text", SMALL)]
         badge = self.sum_badges.get(node)
         if badge is None:
@@ -315,6 +319,8 @@ class Overlay(QObject):
         self.ring, self._active_pulses = None, 0
 
     def _recolour(self) -> None:
+        if not (shiboken6.isValid(self) and shiboken6.isValid(self.scene)):
+            return              # the window is gone; theme keeps its listeners for ever
         for item in self._all_items():
             if shiboken6.isValid(item):
                 item.content = None
