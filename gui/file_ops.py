@@ -136,6 +136,8 @@ class FileController:
             source = QRectF(0, 0, 400, 300)
         selected = scene.selectedItems()
         scene.clearSelection()
+        overview = scene.overview.active
+        scene.overview.set_active(False)        # full detail in the file, whatever the zoom
         nodes = scene.node_items()
         for item in nodes:          # paint vectors, not cached pixmaps, into the file
             item.setCacheMode(item.CacheMode.NoCache)
@@ -167,6 +169,7 @@ class FileController:
         finally:
             for item in nodes:
                 item.setCacheMode(item.CacheMode.DeviceCoordinateCache)
+            scene.overview.set_active(overview)
             for item in selected:
                 item.setSelected(True)
         self.window.show_message(f"Exported {path}")

@@ -320,6 +320,8 @@ class MainWindow(QMainWindow):
             return
         for item in self.scene.node_items():
             item.update()
+        for edge in self.scene.edge_items():
+            edge.restyle()
         self.inspector.schedule()
 
     # ------------------------------------------------------------ settings and closing

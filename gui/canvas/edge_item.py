@@ -7,7 +7,7 @@ animation needs for ``QPainterPath.pointAtPercent``.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from gui import theme
@@ -30,6 +30,7 @@ class EdgeItem(QGraphicsPathItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(-1)
         self._shape = None
+        self.restyle()
         self.update_path()
 
     @property
@@ -56,16 +57,18 @@ class EdgeItem(QGraphicsPathItem):
             self._shape = stroker.createStroke(self.path())
         return self._shape
 
-    def paint(self, painter: QPainter, option, widget=None) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < 0.4:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    def restyle(self) -> None:
+        """Pen for the current palette and selection. Painting itself is QGraphicsPathItem's,
+        in C++: no Python call per edge per frame."""
         pal = theme.current()
-        if self.isSelected():
-            pen = QPen(pal.highlight, 3.5)
-        else:
-            pen = QPen(theme.EDGE, 2.0)
+        scene = self.scene()
+        width = getattr(scene, "edge_width", theme.EDGE_WIDTH)
+        pen = QPen(pal.highlight, width + 1.5) if self.isSelected() else QPen(theme.EDGE, width)
+        pen.setCosmetic(True)        # the raster engine's fast stroker; readable when zoomed out
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self.path())
+        self.setPen(pen)
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.restyle()
+        return super().itemChange(change, value)

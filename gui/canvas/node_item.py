@@ -143,6 +143,10 @@ class NodeItem(QGraphicsItem):
         elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for edge in self.edges:
                 edge.update_path()
+            scene = self.scene()
+            if scene is not None and scene.overview.active:
+                scene.overview.invalidate()
+                scene.update()
         return super().itemChange(change, value)
 
     # ------------------------------------------------------------ painting

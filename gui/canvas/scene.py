@@ -16,6 +16,7 @@ from gui import commands, format as fmt, theme
 from gui.canvas.connect_drag import ConnectDrag
 from gui.canvas.edge_item import EdgeItem
 from gui.canvas.node_item import NodeItem
+from gui.canvas.overview import Overview
 
 STRUCTURAL = {"node_added", "node_removed", "edge_added", "edge_removed", "graph_changed"}
 
@@ -36,6 +37,8 @@ class GraphScene(QGraphicsScene):
         self._edges: dict[tuple[str, str, str], EdgeItem] = {}
         self._drag: ConnectDrag | None = None
         self._press_positions: dict[str, tuple[float, float]] = {}
+        self.overview = Overview(self)
+        self.edge_width = theme.EDGE_WIDTH
         self.set_graph(graph if graph is not None else ComputationGraph())
 
     # ------------------------------------------------------------ model ↔ items
@@ -51,22 +54,30 @@ class GraphScene(QGraphicsScene):
         for edge in graph.edges():
             self._add_edge_item(*edge)
         graph.subscribe(self._on_graph_event)
+        self._choose_edge_width()
+        self.overview.active = False
+        self.overview.invalidate()
 
     def _add_node_item(self, node: str) -> NodeItem:
         item = NodeItem(self.graph, node)
+        item.setFlag(item.GraphicsItemFlag.ItemHasNoContents, self.overview.active)
         self._nodes[node] = item
         self.addItem(item)
         return item
 
     def _add_edge_item(self, source: str, target: str, port: str) -> EdgeItem:
         item = EdgeItem(self._nodes[source], self._nodes[target], port)
+        item.setFlag(item.GraphicsItemFlag.ItemHasNoContents, self.overview.active)
         self._edges[(source, target, port)] = item
         item.source_item.edges.append(item)
         item.target_item.edges.append(item)
         self.addItem(item)
+        if self.edge_width != theme.EDGE_WIDTH:
+            item.restyle()
         return item
 
     def _on_graph_event(self, event: str, data: dict) -> None:
+        self.overview.invalidate()
         if event == "node_added":
             self._add_node_item(data["node"])
         elif event == "node_removed":
@@ -75,6 +86,7 @@ class GraphScene(QGraphicsScene):
         elif event == "edge_added":
             self._add_edge_item(data["source"], data["target"], data["port"])
             self._nodes[data["target"]].update()
+            self._choose_edge_width()
         elif event == "edge_removed":
             item = self._edges.pop((data["source"], data["target"], data["port"]))
             for end in (item.source_item, item.target_item):
@@ -87,6 +99,16 @@ class GraphScene(QGraphicsScene):
             for item in self._nodes.values():
                 item.update()
         self.graph_event.emit(event, data)
+
+    def _choose_edge_width(self) -> None:
+        """Thin edges once a graph is large: a 1 px antialiased line takes the raster engine's
+        fast path, which keeps a 500-node graph within a frame at zoom 1."""
+        width = theme.EDGE_WIDTH_LARGE if len(self._edges) > theme.LARGE_GRAPH_EDGES \
+            else theme.EDGE_WIDTH
+        if width != self.edge_width:
+            self.edge_width = width
+            for edge in self._edges.values():
+                edge.restyle()
 
     # ------------------------------------------------------------ the integration API
     def node_item(self, node_id: str) -> NodeItem | None:
@@ -229,3 +251,7 @@ class GraphScene(QGraphicsScene):
         painter.drawLines(minor_lines)
         painter.setPen(QPen(theme.GRID_MAJOR, 0))
         painter.drawLines(major_lines)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        if self.overview.active:
+            self.overview.paint(painter)

@@ -8,6 +8,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView
 
 from gui.canvas.node_item import NodeItem
+from gui.canvas.overview import OVERVIEW_ZOOM
 
 OP_MIME = "application/x-backprop-op"
 MIN_ZOOM, MAX_ZOOM = 0.03, 4.0
@@ -32,6 +33,10 @@ class GraphView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._space = False
         self._pan_from: QPoint | None = None
+        self.zoom_changed.connect(self._level_of_detail)
+
+    def _level_of_detail(self, zoom: float) -> None:
+        self.scene().overview.set_active(zoom < OVERVIEW_ZOOM)
 
     # ------------------------------------------------------------ zoom and fit
     @property

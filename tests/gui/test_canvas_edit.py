@@ -242,3 +242,21 @@ def test_level_of_detail_hides_text_when_zoomed_out(qtbot, cs_window):
     view.centerOn(item)
     view.viewport().repaint()
     assert calls == []
+
+
+def test_overview_draws_large_zoomed_out_graphs_in_batches(qtbot, cs_window):
+    w = cs_window
+    from gui.canvas.overview import OVERVIEW_ZOOM
+    no_contents = w.scene.node_item("q").GraphicsItemFlag.ItemHasNoContents
+    w.view.set_zoom(OVERVIEW_ZOOM * 0.5)
+    assert w.scene.overview.active
+    assert all(i.flags() & no_contents for i in w.scene.node_items() + w.scene.edge_items())
+    w.view.viewport().repaint()
+    assert sum(len(r) for r in w.scene.overview._blocks.values()) == 5
+    assert w.scene.overview._edges.elementCount() == 4 * 4      # 4 edges, one cubic each
+    w.scene.add_op("relu", QPointF(0, 900))                      # new items join the overview
+    new = [i for i in w.scene.node_items() if i.spec.name == "relu"][0]
+    assert new.flags() & no_contents and w.scene.overview._blocks is None
+    w.view.set_zoom(1.0)
+    assert not w.scene.overview.active
+    assert not any(i.flags() & no_contents for i in w.scene.node_items())
