@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from engine import Plan, run
+from engine import REGISTRY, Plan, run
 from engine.api import Graph
 
 SETTINGS = dict(deadline=None, derandomize=True,
@@ -109,14 +109,21 @@ def dags(draw, vector: bool):
     return leaves, ops, values, seed
 
 
-def build(leaves, ops, values, seed, as_vectors=False, weight_output=True):
-    """The graph; every leaf a parameter. A non-scalar output gets sum(out · R), R random."""
+def build(leaves, ops, values, seed, as_vectors=False, weight_output=True, kinds=None):
+    """The graph; each leaf a parameter (or the kind given: parameter, input or constant).
+    A non-scalar output gets sum(out · R), R random."""
     g = Graph()
     ids = []
     for k, v in enumerate(leaves):
         if as_vectors:
             v = np.atleast_1d(np.asarray(v, dtype=float))
-        ids.append(g.parameter(f"p{k}", v))
+        kind = kinds[k] if kinds else "parameter"
+        if kind == "parameter":
+            ids.append(g.parameter(f"p{k}", v))
+        elif kind == "input":
+            ids.append(g.input(f"p{k}", v))
+        else:
+            ids.append(g.constant(v, label=f"p{k}"))
     for op, ins in ops:
         ids.append(_apply_op(g, op, [ids[i] for i in ins]))
     out = ids[-1]
@@ -296,6 +303,30 @@ def test_trace_obeys_the_chain_rule(dag, weighted):
             assert _close(res.grads[n], plain.grads[n], 1e-15, 0)
 
 
+def check_training_mode(g, res):
+    """The trainer's mode (only gradients on paths from trainable tensors) gives the same loss
+    and trainable gradients as the full backward pass."""
+    plan = Plan.build(g)
+    out, grads = plan.call("train", plan.base_leaves)
+    assert _close(out, res.values[res.output], 0, 0)
+    trainable = [(n, t) for n, t in plan.slots if REGISTRY[g.node(n)["op"]].trainable]
+    assert len(grads) == len(trainable)
+    for key, grad in zip(trainable, grads):
+        assert np.shape(grad) == np.shape(g.node(key[0])["tensors"][key[1]]), key
+        assert _close(grad, res.tensor_grads[key], 1e-14, 0), (key, grad, res.tensor_grads[key])
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(st.one_of(dags(vector=False), dags(vector=True)), st.data())
+def test_training_mode_matches_full_backward(dag, data):
+    leaves, ops, values, seed = dag
+    kinds = data.draw(st.lists(st.sampled_from(["parameter", "input", "constant"]),
+                               min_size=len(leaves), max_size=len(leaves)))
+    g, ids, out = build(leaves, ops, values, seed, kinds=kinds)
+    res = check_finite_differences(g, ids, out, len(leaves))      # every leaf, trainable or not
+    check_training_mode(g, res)
+
+
 # ---------------------------------------------------------------- small random networks
 
 
@@ -323,7 +354,7 @@ def test_random_networks_gradients_and_trace(net):
     W1, b1 = rng.normal(size=(k, h)), rng.normal(size=h)
     W2, b2 = rng.normal(size=(h, m)) * 0.7, rng.normal(size=m) * 0.5
     g = Graph()
-    x = g.parameter("x", xv)
+    x = g.parameter("x", xv) if seed % 2 else g.input("x", xv)
     if layer1 == "dense":
         z1 = g.dense(x, k, h, label="d1", W=W1, b=b1)
     else:
@@ -382,3 +413,4 @@ def test_random_networks_gradients_and_trace(net):
             np.testing.assert_allclose(s.downstream, np.asarray(s.upstream) @ np.asarray(s.local).T,
                                        rtol=1e-13, atol=1e-15)
     check_trace(g, res)
+    check_training_mode(g, res)
