@@ -5,8 +5,14 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from engine import fileformat
 from gui import theme
+
+
+def _fileformat():
+    """engine.fileformat, imported on first use: it pulls in jsonschema (~0.1 s), which the
+    window's first paint does not need."""
+    from engine import fileformat
+    return fileformat
 
 K = QKeySequence
 
@@ -70,8 +76,7 @@ def build(window) -> dict[str, QAction]:
         file_menu.addAction(a[name])
     w.recent_menu = file_menu.addMenu("Open &Recent")
     w.examples_menu = file_menu.addMenu("&Examples")
-    w.examples_menu.aboutToShow.connect(lambda: _fill_examples(w))
-    _fill_examples(w)
+    w.examples_menu.aboutToShow.connect(lambda: _fill_examples(w))      # filled when opened
     file_menu.addSeparator()
     for name in ("save", "save_as"):
         file_menu.addAction(a[name])
@@ -110,7 +115,7 @@ def build(window) -> dict[str, QAction]:
 def _fill_examples(window) -> None:
     menu: QMenu = window.examples_menu
     menu.clear()
-    paths = fileformat.example_paths()
+    paths = _fileformat().example_paths()
     for path in paths:
         action = menu.addAction(path.stem.replace("_", " "))
         action.triggered.connect(lambda _=False, p=path: window.files.open_example(p))

@@ -7,9 +7,16 @@ from __future__ import annotations
 from PySide6.QtCore import QMimeData, QPointF
 from PySide6.QtGui import QGuiApplication
 
-from engine import ComputationGraph, GraphError, fileformat
+from engine import ComputationGraph, GraphError
 from engine.layout import layered_positions
 from gui import commands
+
+
+def _fileformat():
+    """engine.fileformat, imported on first use: it pulls in jsonschema (~0.1 s), which the
+    window's first paint does not need."""
+    from engine import fileformat
+    return fileformat
 
 GRAPH_MIME = "application/x-backprop-graph+json"
 PASTE_OFFSET = 40.0
@@ -52,7 +59,7 @@ def copy_selection(scene) -> str | None:
     nodes = scene.selected_nodes()
     if not nodes:
         return None
-    text = fileformat.dumps(selection_graph(scene.graph, nodes))
+    text = _fileformat().dumps(selection_graph(scene.graph, nodes))
     mime = QMimeData()
     mime.setText(text)
     mime.setData(GRAPH_MIME, text.encode())
@@ -78,7 +85,7 @@ def paste(scene, text: str | None = None, at: QPointF | None = None,
     text = clipboard_text() if text is None else text
     if not text.strip():
         raise GraphError("the clipboard holds no graph")
-    part = fileformat.loads(text, source="the clipboard")
+    part = _fileformat().loads(text, source="the clipboard")
     if not len(part):
         raise GraphError("the clipboard's graph has no nodes")
     xs = [part.node(n)["pos"][0] for n in part.nodes]
@@ -108,7 +115,7 @@ def duplicate_selection(scene) -> list[str]:
     nodes = scene.selected_nodes()
     if not nodes:
         return []
-    text = fileformat.dumps(selection_graph(scene.graph, nodes))
+    text = _fileformat().dumps(selection_graph(scene.graph, nodes))
     return paste(scene, text, name="Duplicate")
 
 

@@ -11,9 +11,16 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from engine import ComputationGraph, GraphError, fileformat
+from engine import ComputationGraph, GraphError
 from gui import settings as app_settings
 from gui import theme
+
+
+def _fileformat():
+    """engine.fileformat, imported on first use: it pulls in jsonschema (~0.1 s), which the
+    window's first paint does not need."""
+    from engine import fileformat
+    return fileformat
 
 AUTOSAVE_MS = 30_000
 FILTER = "Backprop Studio graphs (*.json);;All files (*)"
@@ -62,7 +69,7 @@ class FileController:
     def open_dialog(self) -> bool:
         if not self.confirm_discard():
             return False
-        start = str(self.path.parent) if self.path else str(fileformat.EXAMPLES)
+        start = str(self.path.parent) if self.path else str(_fileformat().EXAMPLES)
         path, _ = QFileDialog.getOpenFileName(self.window, "Open graph", start, FILTER)
         return bool(path) and self.open_path(path, confirm=False)
 
@@ -71,7 +78,7 @@ class FileController:
         if confirm and not self.confirm_discard():
             return False
         try:
-            graph = fileformat.load(path)
+            graph = _fileformat().load(path)
         except GraphError as exc:
             self.window.show_message(f"Could not open {path}: {exc}", error=True)
             return False
@@ -106,7 +113,7 @@ class FileController:
 
     def save_to(self, path: Path) -> bool:
         try:
-            fileformat.save(self.window.graph, path)
+            _fileformat().save(self.window.graph, path)
         except GraphError as exc:
             self.window.show_message(f"Could not save: {exc}", error=True)
             return False
@@ -187,7 +194,7 @@ class FileController:
             return False
         try:
             self.recovery_file.parent.mkdir(parents=True, exist_ok=True)
-            fileformat.save(self.window.graph, self.recovery_file)
+            _fileformat().save(self.window.graph, self.recovery_file)
         except (GraphError, OSError) as exc:
             self.window.show_message(f"Autosave failed: {exc}", error=True)
             return False
@@ -230,7 +237,7 @@ class FileController:
         recovered = False
         if self.ask_recover(newest):
             try:
-                graph = fileformat.load(newest)
+                graph = _fileformat().load(newest)
             except GraphError as exc:
                 self.window.show_message(f"Could not recover: {exc}", error=True)
             else:

@@ -46,6 +46,7 @@ def test_every_example_opens_and_runs(window, path):
 
 
 def test_examples_menu_lists_every_example_and_opens_as_untitled(window):
+    window.examples_menu.aboutToShow.emit()
     names = [a.text() for a in window.examples_menu.actions()]
     assert names == [p.stem.replace("_", " ") for p in fileformat.example_paths()]
     window.examples_menu.actions()[0].trigger()
