@@ -4,7 +4,7 @@ step explained (text from engine/explain.py, heatmaps for matrix steps)."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QSlider, QStyle, QToolButton, QVBoxLayout, QWidget)
@@ -68,6 +68,11 @@ class AnimationPanel(QWidget):
         self.timeline.setToolTip("Scrub to any step")
         self.timeline.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.timeline.valueChanged.connect(self._scrubbed)
+        self._pending = None
+        self._scrub_timer = QTimer(self)
+        self._scrub_timer.setSingleShot(True)
+        self._scrub_timer.setInterval(0)
+        self._scrub_timer.timeout.connect(self._apply_scrub)
         self.title = QLabel()
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() + 1.5)
@@ -126,8 +131,19 @@ class AnimationPanel(QWidget):
         self.ctl.set_speed(speed)
 
     def _scrubbed(self, value: int) -> None:
-        if value != self.ctl.cursor:
-            self.commands.seek(value)
+        """While the handle is dragged, only the latest position is shown (a jump on a large
+        graph takes longer than the slider sends positions)."""
+        self._pending = value
+        if self.timeline.isSliderDown():
+            if not self._scrub_timer.isActive():
+                self._scrub_timer.start()
+        else:
+            self._apply_scrub()
+
+    def _apply_scrub(self) -> None:
+        if self._pending is not None and self._pending != self.ctl.cursor:
+            self.commands.seek(self._pending)
+        self._pending = None
 
     def _playing(self, playing: bool) -> None:
         icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
@@ -151,8 +167,9 @@ class AnimationPanel(QWidget):
             self._show_matrices(None)
             return
         phase = active.phase if active is not None else "start"
-        self.step_label.setText(f"step {self.ctl.cursor} / {n} · {phase} "
-                                f"(forward {tl.forward_count}, backward {n - tl.forward_count})")
+        self.step_label.setText(f"step {self.ctl.cursor} / {n} · {phase}")
+        self.step_label.setToolTip(f"{tl.forward_count} forward steps, "
+                                   f"{n - tl.forward_count} backward steps")
         if active is None:
             self.title.setText("Start: nothing computed yet")
             self.body.setText(HINT)
@@ -170,7 +187,7 @@ class AnimationPanel(QWidget):
 
     def _show_matrices(self, step) -> None:
         """Heatmaps of upstream, local and product when any of them is a matrix."""
-        if step is None or not any(np.ndim(v) == 2 and np.size(v) > 1
+        if step is None or not any(np.ndim(v) == 2 and min(np.shape(v)) > 1
                                    for v in (step.upstream, step.local, step.downstream)):
             self.matrices.hide()
             return

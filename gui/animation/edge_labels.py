@@ -181,22 +181,25 @@ class EdgeLabel(CardItem):
         self.set_cards(cards)
 
     def _lift(self, value, lower, blocked) -> None:
-        """Stack value over gradient and raise both until they clear the nodes."""
+        """Stack value over gradient and move both, up or down, whichever clears the nodes
+        (and other labels) sooner."""
         here = self.pos()
         if value and lower:
             lower.moved(0, value.rect.bottom() - lower.rect.top())
         cards = [c for c in (value, lower) if c]
+        top = min(c.rect.top() for c in cards)
         bottom = max(c.rect.bottom() for c in cards)
-        base = -GAP - bottom
+        up, down = -GAP - bottom, GAP - top
         for k in range(self.LIFT_MAX + 1):
-            dy = base - k * self.LIFT_STEP
-            if not any(blocked(c.rect.translated(0, dy).translated(here)) for c in cards):
-                for c in cards:
-                    c.moved(0, dy)
-                self.leader = QLineF(QPointF(0, 0), QPointF(0, bottom + dy))
-                return
+            for dy in (up - k * self.LIFT_STEP, down + k * self.LIFT_STEP):
+                if not any(blocked(c.rect.translated(0, dy).translated(here)) for c in cards):
+                    for c in cards:
+                        c.moved(0, dy)
+                    end = bottom + dy if dy < 0 else top + dy
+                    self.leader = QLineF(QPointF(0, 0), QPointF(0, end))
+                    return
         for c in cards:               # nowhere free: keep them on the edge, stacked
-            c.moved(0, base + GAP)
+            c.moved(0, up + GAP)
 
     def _place(self, card, blocked) -> None:
         here = self.pos()
@@ -205,6 +208,11 @@ class EdgeLabel(CardItem):
                        (w / 2 + 12, 30), (0, -h - 40), (-w - 16, 0), (w + 16, 0), (0, 70)):
             if not blocked(card.rect.translated(dx, dy).translated(here)):
                 card.moved(dx, dy)
+                if (dx or dy) and self.leader is None:
+                    r = card.rect
+                    end = QPointF(min(max(0.0, r.left()), r.right()),
+                                  min(max(0.0, r.top()), r.bottom()))
+                    self.leader = QLineF(QPointF(0, 0), end)
                 return
 
     def set_cards(self, cards: list) -> None:

@@ -20,6 +20,7 @@ from engine import explain
 from gui import format as fmt
 from gui import theme
 from gui.animation.edge_labels import BOLD, SMALL, EdgeLabel, NodeBadge, Row, compact
+from gui.animation.placement import Obstacles
 from gui.animation.pulse import PulseItem, straight
 from gui.animation.timeline import DisplayState
 
@@ -40,6 +41,7 @@ class Overlay(QObject):
         self.engaged = False
         self.stale = False
         self._active_pulses = 0
+        self.obstacles = Obstacles()
         controller.cursor_changed.connect(self._on_cursor)
         controller.progress_changed.connect(self._on_progress)
         controller.timeline_changed.connect(lambda _: self.reset())
@@ -56,7 +58,14 @@ class Overlay(QObject):
         if self.timeline is None or self.engaged:
             return
         self.engaged = True
+        self._load_nodes()
         self._sync(self.ctl.cursor)
+
+    def _load_nodes(self) -> None:
+        """Node rectangles, which labels keep clear of."""
+        self.obstacles.clear()
+        for item in self.scene.node_items():
+            self.obstacles.set(("node", item.node), [item.sceneBoundingRect()])
 
     def reset(self) -> None:
         """A new timeline (or none): remove our items; the nodes show the window's Result."""
@@ -67,6 +76,7 @@ class Overlay(QObject):
         """The scene was cleared (a new graph): our items are gone already; drop them."""
         self.labels, self.sum_badges, self.param_badges, self.pulses = {}, {}, {}, []
         self.ring = None
+        self.obstacles.clear()
         self.state, self.shown_cursor, self.engaged, self.stale = None, -1, False, False
 
     def mark_stale(self) -> None:
@@ -148,13 +158,16 @@ class Overlay(QObject):
         label.set_content(compact(value) if key in st.edge_value else None, grad,
                           self._names(active.step) if is_active else None, is_active,
                           lambda r: self._over_node(r, label))
+        self._occupy(label)
         label.set_stale(self.stale)
 
+    def _occupy(self, item) -> None:
+        pos = item.pos()
+        self.obstacles.set(item, [c.rect.translated(pos) for c in item.cards])
+
     def _over_node(self, rect: QRectF, me=None) -> bool:
-        """Whether a scene rect would cover a node or another label (the BSP index keeps this
-        cheap)."""
-        return any(hasattr(i, "output_anchor") or (isinstance(i, EdgeLabel) and i is not me)
-                   for i in self.scene.items(rect))
+        """Whether a scene rect would cover a node or another label."""
+        return self.obstacles.blocked(rect, me)
 
     def _names(self, step) -> tuple:
         graph = self.scene.graph
@@ -198,6 +211,7 @@ class Overlay(QObject):
         rect = item.sceneBoundingRect()
         badge.setPos(QPointF(rect.right() - 40, rect.top() - 2))
         badge.show_rows(rows, border="grad" if node in st.sums else None)
+        self._occupy(badge)
         badge.set_stale(self.stale)
 
     def _update_param_badge(self, node: str, item) -> None:
@@ -220,6 +234,7 @@ class Overlay(QObject):
             self.scene.addItem(badge)
         badge.setPos(self._param_anchor(item))
         badge.show_rows(rows)
+        self._occupy(badge)
         badge.set_stale(self.stale)
 
     @staticmethod
@@ -290,11 +305,13 @@ class Overlay(QObject):
     def relayout(self) -> None:
         """Nodes moved: put labels back on their edges and badges on their nodes."""
         if self.state is not None and self.engaged:
+            self._load_nodes()
             for key, label in self.labels.items():
                 edge = self.scene.edge_item(*key)
                 if edge is not None:
                     label.setPos(edge.path().pointAtPercent(0.5))
                     label.arrange(lambda r, me=label: self._over_node(r, me))
+                    self._occupy(label)
             for node in set(self.sum_badges) | set(self.param_badges):
                 item = self.scene.node_item(node)
                 if item is not None:
@@ -309,6 +326,7 @@ class Overlay(QObject):
         yield from self.param_badges.values()
 
     def _remove(self, item) -> None:
+        self.obstacles.remove(item)
         if shiboken6.isValid(item) and item.scene() is not None:
             item.scene().removeItem(item)
 
@@ -317,6 +335,7 @@ class Overlay(QObject):
             self._remove(item)
         self.labels, self.sum_badges, self.param_badges, self.pulses = {}, {}, {}, []
         self.ring, self._active_pulses = None, 0
+        self.obstacles.clear()
 
     def _recolour(self) -> None:
         if not (shiboken6.isValid(self) and shiboken6.isValid(self.scene)):

@@ -1,0 +1,121 @@
+"""The View-menu toggles (reverse network, gradient magnitude, colour-blind palette) and the
+Gradient check button's badges; and the screenshots a person looks at."""
+
+from __future__ import annotations
+
+import shutil
+
+from conftest import SCREENSHOTS, edge_rows
+from PySide6.QtCore import Qt
+
+from engine.api import Graph
+from gui import theme
+
+
+def _rows(badge) -> list[str]:
+    return [r.text for c in badge.cards for r in c.rows]
+
+
+def test_gradient_check_badges_every_input_and_parameter(open_example, qtbot):
+    window, anim = open_example("sigmoid_neuron")
+    qtbot.mouseClick(anim.panel.check_button, Qt.MouseButton.LeftButton)
+    badges = anim.badges.badges
+    assert set(badges) == {"w0", "x0", "w1", "x1", "w2"}
+    for badge in badges.values():
+        rows = _rows(badge)
+        assert rows[0] == "✓ gradient check passed"
+        assert rows[1].startswith("✓ rel. error ")
+        err = float(rows[1].split()[-1].replace("−", "-"))
+        assert err < 1e-5
+    assert window.statusBar().currentMessage().startswith("Gradient check passed: 5 tensors")
+    window.set_tensor("x0", "value", 2.0)                      # an edit clears the verdict
+    assert not anim.badges.badges
+
+
+def test_gradient_check_fails_honestly_at_a_kink(open_example):
+    window, anim = open_example("cs231n_add_multiply")
+    g = Graph()
+    x = g.input("x", 0.0)
+    g.relu(x, label="r")
+    g.layout()
+    window.set_graph(g, None, "kink")
+    anim.gradient_check()
+    rows = _rows(anim.badges.badges["x"])
+    assert rows[0] == "✗ gradient check FAILED" and rows[1].startswith("✗ rel. error")
+    assert "FAILED" in window.statusBar().currentMessage()
+
+
+def test_dense_layers_get_a_verdict_for_w_and_b(open_example):
+    window, anim = open_example("two_layer_sigmoid")
+    anim.gradient_check()
+    rows = _rows(anim.badges.badges["dense_1"])
+    assert rows[0] == "✓ gradient check passed"
+    assert rows[1].startswith("✓ W: rel. error") and rows[2].startswith("✓ b: rel. error")
+
+
+def test_reverse_network_view_reverses_every_traced_edge(open_example):
+    window, anim = open_example("two_layer_sigmoid")
+    anim.reverse_action.setChecked(True)
+    edges = [s for s in window.last_result.trace if s.kind == "edge"]
+    assert len(anim.reverse.items) == 3 * len(edges)            # dashed path, arrowhead, weight
+    tags = [_rows(i)[0] for i in anim.reverse.items if hasattr(i, "cards")]
+    assert "· W²ᵀ" in tags and "· W¹ᵀ" in tags                   # the same weights, transposed
+    head = anim.reverse.items[1].path().elementAt(0)              # the arrowhead's tip…
+    start = window.scene.edge_item(edges[0].source, edges[0].node,
+                                   edges[0].port).path().pointAtPercent(0.0)
+    assert (head.x, head.y) == (start.x(), start.y())              # …is at the producer
+    anim.reverse_action.setChecked(False)
+    assert not anim.reverse.items
+
+
+def test_edge_width_follows_the_gradient_magnitude(open_example):
+    window, anim = open_example("sigmoid_neuron")
+    anim.magnitude_action.setChecked(True)
+    widths = {}
+    for item, step in zip(anim.magnitude.items,
+                          [s for s in window.last_result.trace if s.kind == "edge"]):
+        widths[(step.source, step.node)] = item.pen().widthF()
+    assert widths[("x1", "multiply_1")] > widths[("w0", "multiply")]   # |−0.59| > |−0.20|
+    assert max(widths.values()) == widths[("x1", "multiply_1")]
+
+
+def test_colour_blind_palette_recolours_the_labels(open_example):
+    window, anim = open_example("cs231n_add_multiply")
+    anim.end()
+    label = anim.overlay.labels[("q", "f", "a")]
+    assert window.actions["colorblind"].isCheckable()
+    window.actions["colorblind"].setChecked(True)
+    assert theme.current_name() == "colorblind"
+    assert edge_rows(anim, ("q", "f", "a")) == ["3", "−4"]
+    assert label.content is not None                               # rebuilt, same text
+    window.actions["colorblind"].setChecked(False)
+
+
+def _grab(window, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    assert window.grab().save(str(path))
+    return path
+
+
+def test_screenshots_mid_backward_and_fully_backpropagated(open_example, qtbot):
+    window, anim = open_example("cs231n_add_multiply", size=(1500, 860))
+    anim.home()
+    ctl = anim.controller
+    ctl.seek(ctl.timeline.forward_count + 2, animate=True)         # edge q → f, pulse midway
+    ctl.advance(0.45 * ctl.step_seconds())
+    window.view.set_zoom(1.0)
+    window.view.centerOn(window.scene.itemsBoundingRect().center())
+    path = _grab(window, "cs231n_mid_backward.png")
+    assert path.stat().st_size > 20_000
+    window, anim = open_example("two_layer_sigmoid", size=(1920, 1080))
+    for dock in (window.palette_dock, window.inspector_dock, window.history_dock):
+        dock.hide()                            # the whole network at 100%, as on a 1080p screen
+    qtbot.wait(50)
+    anim.end()
+    window.scene.clearSelection()
+    window.view.set_zoom(1.0)
+    window.view.centerOn(window.scene.itemsBoundingRect().center())
+    path = _grab(window, "two_layer_backpropagated.png")
+    assert path.stat().st_size > 20_000
+    shutil.copy(path, SCREENSHOTS / "latest.png")
