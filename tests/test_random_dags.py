@@ -305,10 +305,11 @@ def test_trace_obeys_the_chain_rule(dag, weighted):
 
 def check_training_mode(g, res):
     """The trainer's mode (only gradients on paths from trainable tensors) gives the same loss
-    and trainable gradients as the full backward pass."""
+    and trainable gradients as the full backward pass; the forward-only mode the same loss."""
     plan = Plan.build(g)
     out, grads = plan.call("train", plan.base_leaves)
     assert _close(out, res.values[res.output], 0, 0)
+    assert _close(plan.call("loss", plan.base_leaves), res.values[res.output], 0, 0)
     trainable = [(n, t) for n, t in plan.slots if REGISTRY[g.node(n)["op"]].trainable]
     assert len(grads) == len(trainable)
     for key, grad in zip(trainable, grads):
