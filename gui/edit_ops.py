@@ -4,7 +4,7 @@ selection pastes into another window, or into a text editor."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QPointF
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QGuiApplication
 
 from engine import ComputationGraph, GraphError
@@ -18,7 +18,6 @@ def _fileformat():
     from engine import fileformat
     return fileformat
 
-GRAPH_MIME = "application/x-backprop-graph+json"
 PASTE_OFFSET = 40.0
 
 
@@ -60,20 +59,15 @@ def copy_selection(scene) -> str | None:
     if not nodes:
         return None
     text = _fileformat().dumps(selection_graph(scene.graph, nodes))
-    mime = QMimeData()
-    mime.setText(text)
-    mime.setData(GRAPH_MIME, text.encode())
-    QGuiApplication.clipboard().setMimeData(mime)
+    # Plain text only: a QMimeData made in Python and handed to the clipboard is destroyed by
+    # Qt's exit handlers after Python has finalized, which crashes the process on quit
+    # (tests/test_clipboard_exit.py). The text is the graph JSON, which paste recognises.
+    QGuiApplication.clipboard().setText(text)
     return text
 
 
 def clipboard_text() -> str:
-    mime = QGuiApplication.clipboard().mimeData()
-    if mime is None:
-        return ""
-    if mime.hasFormat(GRAPH_MIME):
-        return bytes(mime.data(GRAPH_MIME)).decode()
-    return mime.text()
+    return QGuiApplication.clipboard().text()
 
 
 def paste(scene, text: str | None = None, at: QPointF | None = None,
