@@ -23,7 +23,7 @@ def scalar(x: float) -> str:
 
 
 def short(value) -> str:
-    """One line for a node: a scalar, a short vector in full, else shape and range."""
+    """One line for a node: a scalar, a short vector in full, else its shape and range."""
     if value is None:
         return "—"
     arr = np.asarray(value, dtype=float)
@@ -33,7 +33,7 @@ def short(value) -> str:
         return f"{_shape(arr)} empty"
     if arr.ndim == 1 and arr.size <= 3:
         return "[" + ", ".join(scalar(v) for v in arr) + "]"
-    return f"{_shape(arr)} μ {arr.mean():.3g} [{arr.min():.3g}, {arr.max():.3g}]"
+    return f"{_shape(arr)} [{arr.min():.3g}, {arr.max():.3g}]"
 
 
 def long(value) -> str:
@@ -45,7 +45,7 @@ def long(value) -> str:
         x = float(arr)
         exact = f"{x:.10g}"
         return scalar(x) if float(scalar(x)) == x else f"{scalar(x)}   (= {exact})"
-    with np.printoptions(precision=4, suppress=True, threshold=64, edgeitems=3, linewidth=60):
+    with np.printoptions(precision=4, suppress=True, threshold=64, edgeitems=3, linewidth=36):
         body = np.array2string(arr)
     return f"shape {_shape(arr)}\n{body}"
 
