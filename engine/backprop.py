@@ -69,7 +69,7 @@ def run(graph: ComputationGraph, feeds: dict | None = None, trace: bool = True,
         raw: list | None = [] if trace else None
         values, grads, tgrads = plan.call("traced" if trace else "full", leaves, raw)
     _check_finite_values(plan, values)
-    _check_finite_grads(plan, values, grads, raw)
+    _check_finite_grads(plan, leaves, grads, raw)
     out_id = ids[plan.output]
     spec = plan.graph_nodes[plan.output].op
     out_value = values[plan.output]
@@ -106,11 +106,25 @@ def _check_finite_values(plan: Plan, values: list) -> None:
             raise GraphError(f"produced {what} in the forward pass", info.id, info.label)
 
 
-def _check_finite_grads(plan: Plan, values, grads, raw) -> None:
-    for info, grad in zip(reversed(plan.graph_nodes), reversed(grads)):
-        if grad is not None and not _finite(grad):
-            raise GraphError("its gradient is NaN or infinite in the backward pass", info.id,
-                             info.label)
+def _check_finite_grads(plan: Plan, leaves, grads, raw) -> None:
+    """A NaN or infinite gradient is reported at the edge that made it: the first edge of the
+    backward pass whose upstream was finite and whose downstream is not."""
+    if all(g is None or _finite(g) for g in grads):
+        return
+    if raw is None:
+        raw = []
+        plan.call("traced", leaves, raw)
+    for item in raw:
+        if item[0] == "edge" and _finite(item[2]) and not _finite(item[4]):
+            edge = plan.edges[item[1]]
+            info = next(i for i in plan.graph_nodes if i.id == edge.target)
+            raise GraphError("the gradient it hands back is NaN or infinite in the backward pass",
+                             info.id, info.label, edge.port)
+        if item[0] == "param" and _finite(item[3]) and not _finite(item[5]):
+            info = plan.graph_nodes[item[1]]
+            raise GraphError(f"the gradient of {item[2]} is NaN or infinite", info.id,
+                             info.label, item[2])
+    raise GraphError("a gradient is NaN or infinite in the backward pass")
 
 
 class Trace(Sequence):

@@ -99,6 +99,18 @@ def a_bce_dy(p, y):
     return -(np.log(c) - np.log1p(-c)) / rows(p)
 
 
+def a_bce_logits(z, y):
+    """bce(σ(z), y) computed from the logit z: softplus(z) − y·z, exact at any |z|. The plan
+    uses it when a sigmoid feeds a bce and nothing else (plan.py, "fusion")."""
+    z = np.asarray(z, dtype=float)
+    return float(np.sum(np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z))))) / rows(z)
+
+
+def a_row_sums(y):
+    """Σ_k y_k per example (1 for one-hot targets), kept as a column for broadcasting."""
+    return np.sum(y, axis=-1, keepdims=True)
+
+
 def a_log_softmax(z):
     z = np.asarray(z, dtype=float)
     shifted = z - np.max(z, axis=-1, keepdims=True)
@@ -154,7 +166,7 @@ ARRAY = {
     "step": a_step, "maximum": np.maximum, "ge": a_ge, "gt": a_gt, "power": a_power,
     "total": a_total, "mean": a_mean, "size": a_size, "ones_like": a_ones_like, "rows": rows,
     "mse": a_mse, "bce": a_bce, "bce_dp": a_bce_dp, "bce_dy": a_bce_dy, "softmax": a_softmax,
-    "log_softmax": a_log_softmax, "matmul": a_matmul,
+    "log_softmax": a_log_softmax, "bce_logits": a_bce_logits, "row_sums": a_row_sums, "matmul": a_matmul,
     "mm_da": a_mm_da, "mm_db": a_mm_db,
 }
 

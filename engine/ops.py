@@ -121,7 +121,8 @@ register(Op("max", MATH, "max", "max(a, b) elementwise; routes the gradient to t
             formula={"a": "1 if a ≥ b else 0", "b": "1 if b > a else 0"}))
 register(Op("power", MATH, "xᵖ", "x to the power p",
             forward="power(x, p)", ports=("x",), config={"p": 2.0},
-            local={"x": "p * power(x, p - 1.0)"}, formula={"x": "p·x^(p−1)"}))
+            local={"x": "p * power(x, p - 1.0) if p != 0.0 else 0.0 * x"},
+            formula={"x": "p·x^(p−1)"}))
 register(Op("exp", MATH, "eˣ", "e to the power x",
             forward="exp(x)", ports=("x",), local={"x": "out"}, formula={"x": "exp(x)"}))
 register(Op("log", MATH, "ln", "natural logarithm of x (x > 0)",
@@ -223,5 +224,6 @@ register(Op("softmax_ce", LOSSES, "CE", "softmax cross-entropy −Σ y log softm
             "averaged over the batch",
             save={"logp": "log_softmax(z)"}, check=_check_softmax_ce,
             forward="-total(y * logp) / rows(z)", ports=("z", "y"), is_loss=True,
-            local={"z": "(exp(logp) - y) / rows(z)", "y": "-logp / rows(z)"},
-            formula={"z": "(softmax(z) − y)/E", "y": "−log softmax(z)/E"}))
+            local={"z": "(exp(logp) * row_sums(y) - y) / rows(z)", "y": "-logp / rows(z)"},
+            formula={"z": "(softmax(z)·Σy − y)/E, i.e. (softmax(z) − y)/E for one-hot y",
+                     "y": "−log softmax(z)/E"}))

@@ -70,6 +70,8 @@ class Plan:
     _probe: list = field(default_factory=list)
     _saved_probe: list = field(default_factory=list)
     _from_trainable: list = field(default_factory=list)
+    _bce_of_sigmoid: dict = field(default_factory=dict)
+    _sigmoid_of_bce: dict = field(default_factory=dict)
 
     # ---------------------------------------------------------------- building
     @classmethod
@@ -104,6 +106,7 @@ class Plan:
         plan._slot_node = [index[n] for n, _ in slots]
         plan._infer_shapes(leaf_values)
         plan._mark_needs_grad()
+        plan._find_fusions()
         plan._list_edges()
         return plan
 
@@ -165,6 +168,28 @@ class Plan:
                 reach[info.index] = True
         self._from_trainable = [r and n for r, n in zip(reach, need)]
 
+    def _find_fusions(self) -> None:
+        """sigmoid → bce pairs to compute from the logit.
+
+        With two separate nodes, bce(σ(z), y) caps at −log(ε) and its gradient vanishes once σ(z)
+        rounds to 0 or 1 (|z| ≳ 37): learning stops when the model is most confidently wrong. When
+        a sigmoid feeds only a bce's p, the plan computes the loss as softplus(z) − y·z and hands
+        the sigmoid's input the exact (σ(z) − y)/E. The canvas still shows both nodes and every
+        local gradient; only that one downstream value is computed the stable way.
+        """
+        consumers = [[] for _ in self.graph_nodes]
+        for info in self.graph_nodes:
+            for port, i in zip(info.op.ports, info.inputs):
+                consumers[i].append((info.index, port))
+        self._bce_of_sigmoid, self._sigmoid_of_bce = {}, {}
+        for info in self.graph_nodes:
+            if info.op.name != "bce":
+                continue
+            sig = self.graph_nodes[info.inputs[0]]
+            if sig.op.name == "sigmoid" and consumers[sig.index] == [(info.index, "p")]:
+                self._bce_of_sigmoid[sig.index] = info.index
+                self._sigmoid_of_bce[info.index] = sig.index
+
     def _list_edges(self) -> None:
         """The backward pass's edges in the order they are walked: reverse topological order of
         the consuming node, then its ports in order. The trace's edge numbers index this list."""
@@ -222,6 +247,9 @@ class Plan:
                 w.line((info.index, None),
                        f"    {names[name]} = {_render(expr, names, info.scalar, False)}")
             forward = _render(info.op.forward, names, info.scalar, self._wrap_scalar(info))
+            if info.index in self._sigmoid_of_bce:
+                logit = f"v{self.graph_nodes[self._sigmoid_of_bce[info.index]].inputs[0]}"
+                forward = _render("bce_logits(z, y)", {**names, "z": logit}, info.scalar, False)
             w.line((info.index, None), f"    v{info.index} = {forward}")
         if mode == "loss":
             w.line(None, f"    return v{self.output}")
@@ -316,6 +344,10 @@ class Plan:
                 down = f"g{info.index} * l"
         elif info.index == self.output and info.shape == () and port not in info.op.vjp:
             down = _render(info.op.local[port], names, info.scalar, False)   # upstream is 1
+        if info.index in self._bce_of_sigmoid:             # the fused sigmoid → bce edge
+            bce = self.graph_nodes[self._bce_of_sigmoid[info.index]]
+            fused = {"g": f"g{bce.index}", "p": f"v{info.index}", "y": f"v{bce.inputs[1]}"}
+            down = _render("g * (p - y) / rows(p)", fused, info.scalar, False)
         down = self._unbroadcast(down, info, port, None, names, src=src)
         if traced:
             w.line(where, f"    d = {down}")

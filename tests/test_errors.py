@@ -89,3 +89,16 @@ def test_no_output_means_forward_only_and_a_check_says_so():
     assert result.values["x"] == 2.0 and result.grads["x"] is None
     with pytest.raises(GraphError, match="choose the graph's output"):
         gradient_check(g)
+
+
+def test_an_infinite_gradient_names_the_edge_that_made_it():
+    """√x at x = 0 is finite, its slope 1/(2√x) is not: the error is on the power node's port x,
+    not on x, where the infinity merely arrives."""
+    g = Graph()
+    x = g.input("x", 0.0)
+    root = g.power(x, p=0.5, label="√x")
+    g.multiply(root, g.constant(3.0), label="f")
+    with pytest.raises(GraphError) as err:
+        run(g)
+    assert (err.value.node, err.value.port) == (root, "x")
+    assert "hands back is NaN or infinite" in str(err.value)

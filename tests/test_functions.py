@@ -39,7 +39,10 @@ ARGS = {
     "bce": list(itertools.product(PROBS, [0.0, 1.0, 0.3])),
     "bce_dp": list(itertools.product(PROBS, [0.0, 1.0, 0.3])),
     "bce_dy": list(itertools.product(PROBS, [0.0, 1.0, 0.3])),
-    "softmax_ce": pairs, "matmul": pairs,
+    "bce_logits": list(itertools.product([-1000.0, -30.0, -1.0, 0.0, 2.0, 40.0, 1000.0],
+                                         [0.0, 1.0, 0.3])),
+    "row_sums": unary,
+    "matmul": pairs,
     "mm_da": [(1.0, 2.0, 3.0), (-1.0, 0.5, 4.0)], "mm_db": [(1.0, 2.0, 3.0), (-1.0, 0.5, 4.0)],
 }
 
