@@ -77,6 +77,9 @@ class Inspector(QScrollArea):
         else:
             self.node = self.edge = None
             self._build_empty()
+        page = self.widget()
+        if page is not None and page.layout() is not None:
+            page.layout().activate()       # lay out now: a grab or paint may come before events
 
     def _page(self) -> QVBoxLayout:
         page = QWidget()
