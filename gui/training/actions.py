@@ -30,9 +30,9 @@ def ask_export(controller, kind: str) -> None:
         try:
             export(controller, kind, path)
         except OSError as exc:
-            controller._say(f"Could not write {path}: {exc.strerror or exc}")
+            controller.say(f"Could not write {path}: {exc.strerror or exc}", error=True)
             return
-        controller._say(f"Wrote {path}")
+        controller.say(f"Wrote {path}")
 
 
 def csv_dialog(controller, path: str) -> CsvDialog | None:
@@ -40,14 +40,14 @@ def csv_dialog(controller, path: str) -> CsvDialog | None:
     try:
         return CsvDialog(path, controller.view)
     except (GraphError, OSError, UnicodeDecodeError) as exc:
-        controller._say(str(exc))
+        controller.say(str(exc), error=True)
         return None
 
 
 def use_csv(controller, dialog: CsvDialog) -> None:
     controller.panel.set_csv_dataset(dialog.dataset)
     ds = dialog.dataset
-    controller._say(f"Loaded {len(ds):,} rows from {dialog.path.name}")
+    controller.say(f"Loaded {len(ds):,} rows from {dialog.path.name}")
 
 
 def ask_csv(controller) -> None:

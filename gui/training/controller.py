@@ -45,7 +45,7 @@ class TrainingController(QObject):
         self.key = None
         self.session = self.generation = 0
         self.written = 0                    # steps of this trainer already in the graph
-        self.run_total = self.run_done = 0
+        self.run_total = self.run_done = self._run_base = 0
         self.before: dict | None = None     # the tensors before training (for Reset)
         self.best: float | None = None
         self._writing = False
@@ -84,8 +84,8 @@ class TrainingController(QObject):
         self.stop(write=False)
         self._discard(forget_before=True)
         if running:
-            self._say("Training stopped: the graph was edited (the steps since the last pause "
-                      "were not kept)")
+            self.say("Training stopped: the graph was edited (the steps since the last pause "
+                      "were not kept)", error=True)
 
     # ------------------------------------------------------------ buttons
     def train(self) -> None:
@@ -131,7 +131,7 @@ class TrainingController(QObject):
         if before:
             self._push(TrainParams(self.graph, before, 0, self.session,
                                    text="Reset parameters"))
-            self._say("Parameters reset to their values before training")
+            self.say("Parameters reset to their values before training")
         self._preview()
 
     # ------------------------------------------------------------ running
@@ -170,6 +170,7 @@ class TrainingController(QObject):
         self._ensure_thread()
         self.generation += 1
         self.worker.prepare(self.trainer, self.generation)
+        self._run_base = self.run_done           # a Resume continues the count
         self._set_state("running")
         self.panel.show_message("")
         self._run_requested.emit(max(steps, 0))
@@ -212,7 +213,7 @@ class TrainingController(QObject):
     def _on_progress(self, p) -> None:
         if p.generation != self.generation or self.trainer is None:
             return
-        self.run_done = p.done
+        self.run_done = self._run_base + p.done
         self._plot(p.start, p.losses, p.norm_steps, p.norms, p.done / p.elapsed
                    if p.elapsed > 0 else None)
         now = time.perf_counter()
@@ -350,12 +351,17 @@ class TrainingController(QObject):
             self.panel.set_state(state)
             self.state_changed.emit(state)
 
-    def _say(self, text: str) -> None:
-        self.panel.show_message(text)
-        self.window.statusBar().showMessage(text, 8000)
+    def say(self, text: str, error: bool = False) -> None:
+        self.panel.show_message(text if error else "")
+        show = getattr(self.window, "show_message", None)
+        if show is not None:
+            show(text, error=error)
+        else:
+            self.window.statusBar().showMessage(text, 0 if error else 8000)
 
     def _show_error(self, err: GraphError) -> None:
-        self._say(str(err))
+        """Outline the node (if the window can) and say what happened, in the panel too."""
         show = getattr(self.window, "show_error", None)
         if show is not None and getattr(err, "node", None):
             show(err)
+        self.say(str(err), error=True)

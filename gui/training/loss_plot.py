@@ -25,11 +25,12 @@ def ema(x: np.ndarray, previous: float | None, alpha: float = SMOOTHING) -> np.n
         return out
     prev = x[0] if previous is None else previous
     beta = 1.0 - alpha
-    for lo in range(0, len(x), _CHUNK):
-        chunk = x[lo:lo + _CHUNK]
-        powers = beta ** np.arange(1, len(chunk) + 1)
-        out[lo:lo + len(chunk)] = powers * prev + alpha * powers * np.cumsum(chunk / powers)
-        prev = out[lo + len(chunk) - 1]
+    with np.errstate(over="ignore", invalid="ignore"):     # a diverging loss near 1e308
+        for lo in range(0, len(x), _CHUNK):
+            chunk = x[lo:lo + _CHUNK]
+            powers = beta ** np.arange(1, len(chunk) + 1)
+            out[lo:lo + len(chunk)] = powers * prev + alpha * powers * np.cumsum(chunk / powers)
+            prev = out[lo + len(chunk) - 1]
     return out
 
 

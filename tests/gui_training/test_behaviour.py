@@ -1,0 +1,122 @@
+"""A NaN stops training and names the node; edits stop training (moves do not); closing the
+window during training ends cleanly; the window stays responsive while training runs."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+
+from engine import ComputationGraph
+from engine.api import Graph
+
+from conftest import open_example, tensors
+
+
+def line_fit() -> Graph:
+    """ŷ = w·x + b fitted to the noisy line by SGD; at learning rate 5 every step overshoots
+    more than the last, and the loss overflows at step 254 (the same step on every run)."""
+    g = Graph()
+    x = g.input("x", [[0.0]], feed="features")
+    y = g.input("y", [[0.0]], feed="targets")
+    z = g.dense(x, 1, 1, label="line z", seed=0)
+    g.set_output(g.mse(z, y, label="squared error"))
+    g.training(dataset="line", optimizer="sgd", lr=5.0, batch_size=32, steps=10_000, seed=0)
+    return g
+
+
+def test_nan_mid_training_stops_and_names_the_node(qtbot, studio):
+    window, controller = studio
+    window.set_graph(line_fit(), None, "line")
+    with qtbot.waitSignal(controller.failed, timeout=10000) as failed:
+        qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
+    err = failed.args[0]
+    tr = controller.trainer
+    assert (err.node, err.label) == ("mse", "squared error")
+    assert "step 254" in str(err) and "NaN or an infinite value" in str(err)
+    assert controller.state == "ready"
+    assert "node squared error (mse)" in controller.panel.message.text()
+    assert "squared error" in window.statusBar().currentMessage()
+    assert window.error is err                         # the canvas outlines the node
+    # the last good parameters: finite, in the graph, and every finite loss was plotted
+    assert len(tr.history) == controller.view.loss_plot.count == 253
+    assert np.all(np.isfinite(tr.history))
+    for have, want in zip(tensors(window.graph, tr.names), tr.params):
+        assert np.all(np.isfinite(have))
+        np.testing.assert_array_equal(have, want)
+    assert window.undo_stack.text(0) == "Train 253 steps"
+
+
+def test_editing_the_graph_stops_training_but_moving_a_node_does_not(qtbot, studio):
+    window, _ = studio
+    controller = open_example(window, "spirals_mlp.json")
+    controller.panel.steps.setValue(10_000_000)
+    qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: controller.view.loss_plot.count > 100, timeout=10000)
+    window.graph.set_position("sigmoid", (1500.0, 40.0))  # a drag: training goes on
+    assert window.rename("dense", "first layer")         # so does a new label
+    n = len(controller.trainer.history)
+    qtbot.waitUntil(lambda: len(controller.trainer.history) > n + 100, timeout=10000)
+    assert controller.state == "running"
+    assert window.set_tensor("dense", "b", np.ones(16))  # an edit of the maths: it stops
+    assert controller.state == "idle" and controller.trainer is None
+    assert controller.worker.idle.is_set()
+    np.testing.assert_array_equal(window.graph.node("dense")["tensors"]["b"], np.ones(16))
+    assert "edited" in window.statusBar().currentMessage()
+
+
+def test_a_new_document_stops_training(qtbot, studio):
+    window, _ = studio
+    controller = open_example(window, "spirals_mlp.json")
+    controller.panel.steps.setValue(10_000_000)
+    qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: controller.view.loss_plot.count > 100, timeout=10000)
+    old = window.graph
+    window.set_graph(ComputationGraph(), None, "Untitled")
+    assert controller.graph is window.graph and controller.graph is not old
+    assert controller.state == "idle" and controller.worker.idle.is_set()
+    assert controller.view.loss_plot.count == 0
+
+
+def test_closing_the_window_while_training_ends_cleanly(qtbot, studio):
+    window, controller = studio
+    open_example(window, "spirals_mlp.json")
+    controller.panel.steps.setValue(10_000_000)
+    qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: controller.view.loss_plot.count > 100, timeout=10000)
+    thread = controller.thread
+    assert thread.isRunning()
+    steps = len(controller.trainer.history)
+    assert window.close()
+    assert thread.isFinished() and controller.thread is None
+    assert controller.state != "running"
+    # the steps done before closing went into the graph (one undo step), not lost
+    assert window.undo_stack.count() == 1
+    np.testing.assert_array_equal(tensors(window.graph, controller.trainer.names)[0],
+                                  controller.trainer.params[0])
+    assert len(controller.trainer.history) >= steps
+    assert not [t for t in threading.enumerate() if t.name == "training"]
+
+
+def test_the_window_answers_within_50_ms_while_training(qtbot, studio):
+    window, _ = studio
+    controller = open_example(window, "spirals_mlp.json")
+    controller.panel.steps.setValue(10_000_000)
+    qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: controller.view.loss_plot.count > 100, timeout=10000)
+    gaps, clock = [], QElapsedTimer()
+    clock.start()
+
+    def tick():                                        # a posted event, like a mouse move
+        gaps.append(clock.restart())
+        if len(gaps) < 200:
+            QTimer.singleShot(5, tick)
+    QTimer.singleShot(5, tick)
+    qtbot.waitUntil(lambda: len(gaps) >= 200, timeout=20000)
+    assert controller.state == "running"
+    late = [g - 5 for g in gaps[1:]]
+    assert max(late) < 50, f"slowest answer {max(late)} ms"
+    assert float(np.median(late)) < 15
+    controller.stop()
