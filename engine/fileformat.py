@@ -10,14 +10,12 @@ is ever executed (JSON only; never pickle). Saves are atomic: a temporary file, 
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
 import networkx as nx
 import numpy as np
 
@@ -122,6 +120,8 @@ def _refuse_constant(name: str):
 
 def validate(doc) -> None:
     """Raise GraphError naming the first place where ``doc`` breaks the schema."""
+    import jsonschema          # here, not at the top: it costs ~0.1 s of the editor's start-up
+
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(doc), key=lambda e: (len(e.absolute_path),
                                                                 list(map(str, e.absolute_path))))
@@ -160,6 +160,3 @@ def from_document(doc, source: str = "<document>", graph_class=ComputationGraph)
 def example_paths() -> list[Path]:
     return sorted(EXAMPLES.glob("*.json"))
 
-
-def finite_number(x) -> bool:
-    return isinstance(x, (int, float)) and math.isfinite(x)
