@@ -92,6 +92,8 @@ class AnimationPanel(QWidget):
         self._heatmaps = []
         self.matrices.hide()
         self._layout()
+        # An explicit minimum: the controls' row must not force a minimum window width.
+        self.setMinimumSize(240, 120)
         controller.cursor_changed.connect(self.refresh)
         controller.timeline_changed.connect(lambda _: self.refresh())
         controller.playing_changed.connect(self._playing)

@@ -158,7 +158,7 @@ def test_a_new_graph_drops_the_overlay(open_example):
     window, anim = open_example("cs231n_add_multiply")
     anim.end()
     assert anim.overlay.labels
-    from conftest import EXAMPLES
+    from anim_helpers import EXAMPLES
     assert window.open_path(EXAMPLES / "max_gate.json")
     assert anim.controller.timeline is None and not anim.overlay.labels
     anim.end()                                                   # runs the new graph

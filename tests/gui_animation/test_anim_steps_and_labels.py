@@ -4,7 +4,7 @@ depend on the cursor alone (step back, step forward, scrub), sums and dense para
 from __future__ import annotations
 
 import pytest
-from conftest import edge_rows, label_snapshot
+from anim_helpers import edge_rows, label_snapshot
 
 from engine.api import Graph
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import SCREENSHOTS, edge_rows
+from anim_helpers import SCREENSHOTS, edge_rows
 from PySide6.QtCore import Qt
 
 from engine.api import Graph
