@@ -24,6 +24,7 @@ from gui import actions, commands, edit_ops, icons
 from gui import format as fmt
 from gui import settings as app_settings
 from gui import theme
+from gui.animation import install as install_animation
 from gui.canvas import GraphScene, GraphView
 from gui.file_ops import FileController
 from gui.inspector import Inspector
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.palette.op_activated.connect(
             lambda op: self.scene.add_op(op, self.view.visible_center()))
         theme.on_change(self._palette_changed)
+        install_animation(self)      # gui/animation: Animation dock, View-menu toggles, keys
         self.refresh_recent_menu()
         self.update_title()
         self._restore_settings()
