@@ -7,7 +7,10 @@ from __future__ import annotations
 
 
 def install(window):
-    """Add the Animation dock, View-menu toggles and keys to ``window``; return the feature."""
+    """Add the Animation dock, View-menu toggles and keys to ``window``; return the feature.
+    Installing twice returns the first one."""
+    if getattr(window, "animation", None) is not None:
+        return window.animation
     from gui.animation.wiring import Animation
     window.animation = Animation(window)
     return window.animation

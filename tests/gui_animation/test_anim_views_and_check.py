@@ -119,3 +119,13 @@ def test_screenshots_mid_backward_and_fully_backpropagated(open_example, qtbot):
     path = _grab(window, "two_layer_backpropagated.png")
     assert path.stat().st_size > 20_000
     shutil.copy(path, SCREENSHOTS / "latest.png")
+
+
+def test_the_main_window_installs_one_animation_dock(open_example):
+    from PySide6.QtWidgets import QDockWidget
+    window, anim = open_example("cs231n_add_multiply")
+    docks = [d for d in window.findChildren(QDockWidget) if d.windowTitle() == "Animation"]
+    assert docks == [anim.dock] and window.animation is anim
+    titles = [a.text() for a in window.view_menu.actions()]
+    assert "&Reverse-Network View" in titles and "Edge Width by &Gradient Magnitude" in titles
+    assert sum("Colour-blind" in t for t in titles) == 1
