@@ -77,6 +77,8 @@ class Animation(QObject):
             if start:
                 ctl.seek(ctl.bounds()[0])
             self.overlay.engage()
+            self.dock.show()
+            self.dock.raise_()             # the explanation panel, in front of its tab siblings
         return True
 
     def toggle(self) -> None:

@@ -104,6 +104,7 @@ def test_screenshots_mid_backward_and_fully_backpropagated(open_example, qtbot):
     ctl = anim.controller
     ctl.seek(ctl.timeline.forward_count + 2, animate=True)         # edge q → f, pulse midway
     ctl.advance(0.45 * ctl.step_seconds())
+    qtbot.wait(50)
     window.view.set_zoom(1.0)
     window.view.centerOn(window.scene.itemsBoundingRect().center())
     path = _grab(window, "cs231n_mid_backward.png")
