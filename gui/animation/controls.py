@@ -182,8 +182,9 @@ class AnimationPanel(QWidget):
         self.body.setText(explain.explain_step(graph, result, active.subject))
         self._show_matrices(active.step)
 
-    def show_stale(self, message: str) -> None:
-        self.title.setText("Stopped: the graph was edited")
+    def show_stale(self, message: str, stopped: bool = True) -> None:
+        self.title.setText("Stopped: the graph was edited" if stopped else
+                           "The graph changed since the last run")
         self.body.setText(message)
         self._show_matrices(None)
 

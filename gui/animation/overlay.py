@@ -45,6 +45,7 @@ class Overlay(QObject):
         controller.cursor_changed.connect(self._on_cursor)
         controller.progress_changed.connect(self._on_progress)
         controller.timeline_changed.connect(lambda _: self.reset())
+        scene.changed.connect(lambda _: self.follow_drag())
         me = weakref.ref(self)
         theme.on_change(lambda: me() is not None and me()._recolour())
 
@@ -302,23 +303,38 @@ class Overlay(QObject):
         self.ring.show()
 
     # ------------------------------------------------------------ housekeeping
-    def relayout(self) -> None:
-        """Nodes moved: put labels back on their edges and badges on their nodes."""
-        if self.state is not None and self.engaged:
-            self._load_nodes()
-            for key, label in self.labels.items():
-                edge = self.scene.edge_item(*key)
-                if edge is not None:
-                    label.setPos(edge.path().pointAtPercent(0.5))
-                    label.arrange(lambda r, me=label: self._over_node(r, me))
-                    self._occupy(label)
-            for node in set(self.sum_badges) | set(self.param_badges):
-                item = self.scene.node_item(node)
-                if item is not None:
-                    self._update_sum_badge(node, item)
-                    self._update_param_badge(node, item)
-            if not self.stale:
-                self._update_active()
+    def relayout(self, nodes=None) -> None:
+        """Nodes moved: put labels back on their edges and badges on their nodes (only those
+        touching ``nodes`` if given, so a drag costs what it moves)."""
+        if self.state is None or not self.engaged:
+            return
+        moved = set(nodes) if nodes is not None else None
+        for item in self.scene.node_items():
+            if moved is None or item.node in moved:
+                self.obstacles.set(("node", item.node), [item.sceneBoundingRect()])
+        for key, label in self.labels.items():
+            if moved is not None and key[0] not in moved and key[1] not in moved:
+                continue
+            edge = self.scene.edge_item(*key)
+            if edge is not None:
+                label.setPos(edge.path().pointAtPercent(0.5))
+                label.arrange(lambda r, me=label: self._over_node(r, me))
+                self._occupy(label)
+        for node in set(self.sum_badges) | set(self.param_badges):
+            item = self.scene.node_item(node)
+            if item is not None and (moved is None or node in moved):
+                self._update_sum_badge(node, item)
+                self._update_param_badge(node, item)
+        if not self.stale:
+            self._update_active()
+
+    def follow_drag(self) -> None:
+        """Called on scene changes: while nodes are dragged, labels go with them."""
+        grabber = self.scene.mouseGrabberItem()
+        if grabber is None or not hasattr(grabber, "output_anchor") or not self.engaged:
+            return
+        self.relayout([i.node for i in self.scene.selectedItems() if hasattr(i, "node")]
+                      + [grabber.node])
 
     def _all_items(self):
         yield from self.labels.values()

@@ -144,9 +144,10 @@ class Animation(QObject):
     def _stale(self) -> None:
         if self.controller.timeline is None:
             return
+        shown = self.overlay.engaged
         self.controller.stop("edited")
         self.overlay.mark_stale()
-        self.panel.show_stale(STALE)
+        self.panel.show_stale(STALE, stopped=shown)
         self.badges.clear()
         self.reverse.clear()
         self.magnitude.clear()

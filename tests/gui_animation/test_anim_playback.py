@@ -3,7 +3,7 @@ explanation panel, and an edit in mid-animation stopping it cleanly."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from gui.animation import controller as ctl_mod
@@ -163,3 +163,27 @@ def test_a_new_graph_drops_the_overlay(open_example):
     assert anim.controller.timeline is None and not anim.overlay.labels
     anim.end()                                                   # runs the new graph
     assert window.scene.node_item("f").value_text == "8.00"
+
+
+def test_labels_follow_a_moved_node(open_example, qtbot):
+    from PySide6.QtCore import QPointF
+    window, anim = open_example("cs231n_add_multiply")
+    anim.end()
+    label = anim.overlay.labels[("q", "f", "a")]
+    window.graph.set_position("q", (300.0, -120.0))           # as a finished drag does
+    midpoint = window.scene.edge_item("q", "f", "a").path().pointAtPercent(0.5)
+    assert label.pos() == midpoint
+    item = window.scene.node_item("f")                          # a drag in progress
+    before = item.pos().y()
+    vp = window.view.viewport()
+    start = window.view.mapFromScene(item.sceneBoundingRect().center() + QPointF(0, 20))
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for i in range(1, 6):
+        QTest.mouseMove(vp, start + QPoint(0, 12 * i))
+        qtbot.wait(5)
+    qtbot.wait(20)
+    assert item.pos().y() > before + 30                         # the node is moving…
+    midpoint = window.scene.edge_item("q", "f", "a").path().pointAtPercent(0.5)
+    assert (label.pos() - midpoint).manhattanLength() < 1.0
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       start + QPoint(0, 60))
