@@ -227,7 +227,7 @@ def _param_text(graph, step, out) -> str:
             f"= {value(step.downstream)}",
             f"with {delta} = {d(out, me)} = {value(step.upstream)} and {xs} = {value(step.local)}",
             f"The seeds' matrix form, for column vectors: ∂L/∂W = x·δᵀ — each entry "
-            f"∂L/∂w_nm = x_n · δ_m is the forward pass ∂z/∂w = x times the backward pass ∂L/∂z.",
+            "∂L/∂w_nm = x_n · δ_m is the forward pass ∂z/∂w = x times the backward pass ∂L/∂z.",
         ])
     return "\n".join([
         f"{d(out, 'b' + mark)} = Σ {delta} over the batch rows    {shape(step.upstream)} → "

@@ -17,7 +17,7 @@ import networkx as nx
 import numpy as np
 
 from .errors import GraphError
-from .ops import REGISTRY, get_op
+from .ops import get_op
 
 Listener = Callable[[str, dict], None]
 

@@ -85,7 +85,7 @@ class Plan:
             raise GraphError("the graph has a cycle through this node", node,
                              graph.label(node)) from None
         index = {n: i for i, n in enumerate(order)}
-        nodes, slots, slot_shapes = [], [], []
+        nodes, slots = [], []
         for n in order:
             data, spec = g.nodes[n], graph.op(n)
             sources = graph.inputs_of(n)
