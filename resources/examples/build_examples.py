@@ -13,6 +13,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from engine.api import Graph  # noqa: E402
+from engine.layout import COLUMN  # noqa: E402
+
+
+COL = COLUMN         # the engine's auto-layout column width: room for edge labels
 
 
 def place(g: Graph, positions: dict) -> None:
@@ -27,7 +31,7 @@ def cs231n_add_multiply() -> Graph:
     q = g.add(x, y, label="q")
     f = g.multiply(q, z, label="f")
     g.set_output(f)
-    place(g, {x: (0, 0), y: (0, 150), z: (0, 300), q: (260, 75), f: (520, 190)})
+    place(g, {x: (0, 0), y: (0, 150), z: (0, 300), q: (COL, 75), f: (2 * COL, 190)})
     return g
 
 
@@ -44,7 +48,8 @@ def sigmoid_neuron() -> Graph:
     f = g.sigmoid(z, label="σ")
     g.set_output(f)
     place(g, {w0: (0, 0), x0: (0, 130), w1: (0, 260), x1: (0, 390), w2: (0, 520),
-              p0: (250, 65), p1: (250, 325), s: (500, 195), z: (740, 330), f: (980, 330)})
+              p0: (COL, 65), p1: (COL, 325), s: (2 * COL, 195), z: (3 * COL, 330),
+              f: (4 * COL, 330)})
     return g
 
 
@@ -55,7 +60,7 @@ def max_gate() -> Graph:
     m = g.max(x, y, label="max(x, y)")
     f = g.multiply(m, w, label="f")
     g.set_output(f)
-    place(g, {x: (0, 0), y: (0, 150), w: (0, 300), m: (260, 75), f: (520, 190)})
+    place(g, {x: (0, 0), y: (0, 150), w: (0, 300), m: (COL, 75), f: (2 * COL, 190)})
     return g
 
 
@@ -73,8 +78,8 @@ def two_layer_sigmoid() -> Graph:
     loss = g.mse(x2, y, label="L = ½‖x² − y‖²")
     g.set_output(loss)
     g.training(dataset="seeds", optimizer="sgd", lr=0.5, batch_size=1, steps=1000, seed=0)
-    place(g, {x: (0, 0), z1: (260, 0), x1: (520, 0), z2: (780, 0), x2: (1040, 0), y: (1040, 160),
-              loss: (1300, 80)})
+    place(g, {x: (0, 0), z1: (COL, 0), x1: (2 * COL, 0), z2: (3 * COL, 0), x2: (4 * COL, 0),
+              y: (4 * COL, 160), loss: (5 * COL, 80)})
     return g
 
 
@@ -90,8 +95,8 @@ def xor_mlp() -> Graph:
     loss = g.bce(p, y, label="BCE loss")
     g.set_output(loss)
     g.training(dataset="xor", optimizer="adam", lr=0.1, batch_size=4, steps=1000, seed=0)
-    place(g, {x: (0, 0), z1: (260, 0), a1: (520, 0), z2: (780, 0), p: (1040, 0), y: (1040, 160),
-              loss: (1300, 80)})
+    place(g, {x: (0, 0), z1: (COL, 0), a1: (2 * COL, 0), z2: (3 * COL, 0), p: (4 * COL, 0),
+              y: (4 * COL, 160), loss: (5 * COL, 80)})
     return g
 
 

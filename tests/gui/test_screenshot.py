@@ -29,8 +29,13 @@ def test_screenshot_after_run(qtbot, window):
     assert image.save(str(out / "editor_cs231n.png"))
     saved = QImage(str(out / "editor_cs231n.png"))
     assert (saved.width(), saved.height()) == (1400, 860)
-    # the output node really shows its value in green and its gradient in red
+    # the output node really shows its value in green and its gradient in red: looked at closely
+    # (zoom 2), so the count does not hinge on how a small font anti-aliases
     item = window.scene.node_item("f")
+    window.view.set_zoom(2.0)
+    window.view.centerOn(item)
+    qtbot.wait(50)
+    saved = window.grab().toImage()
     rect = window.view.mapFromScene(item.sceneBoundingRect()).boundingRect()
     origin = window.view.viewport().mapTo(window, rect.topLeft())
     pal = theme.current()
@@ -43,7 +48,7 @@ def test_screenshot_after_run(qtbot, window):
                 if abs(c.red() - ref.red()) + abs(c.green() - ref.green()) + \
                         abs(c.blue() - ref.blue()) < 40:
                     near[name] += 1
-    assert near["value"] > 20 and near["grad"] > 20, near
+    assert near["value"] > 40 and near["grad"] > 40, near
     if os.environ.get("BACKPROP_STUDIO_README_SHOT"):
         readme = ROOT / "resources" / "screenshots"
         readme.mkdir(parents=True, exist_ok=True)
