@@ -103,7 +103,7 @@ class NodeItem(QGraphicsItem):
 
     # ------------------------------------------------------------ geometry
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-PORT_R - 3, -OUTPUT_TAG - 3, PORT_R + 3, 3)
+        return self._rect.adjusted(-PORT_R - 3, -OUTPUT_TAG - 3, PORT_R + 3, 7)   # 6: halo
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -160,6 +160,14 @@ class NodeItem(QGraphicsItem):
                 painter.setPen(QPen(pal.error if self.error else pal.highlight, 4 / max(lod, .05)))
                 painter.drawRect(rect)
             return
+        if self.is_output:
+            # a soft halo in the gradient colour, where ∂L/∂L = 1 starts; not a stroke, which
+            # would read like the solid red outline of an error
+            halo = QColor(pal.grad)
+            halo.setAlpha(45)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(halo)
+            painter.drawRoundedRect(rect.adjusted(-6, -6, 6, 6), 10, 10)
         border = QPen(theme.NODE_BORDER, 1.0)
         if self.isSelected():
             border = QPen(pal.highlight, 2.5)
@@ -173,16 +181,12 @@ class NodeItem(QGraphicsItem):
         cut = QPainterPath()
         cut.addRect(QRectF(0, HEADER - 6, WIDTH, 6.5))
         painter.fillPath(header.united(cut), self.color)
-        if self.is_output:
-            painter.setPen(QPen(pal.grad, 2.0, Qt.PenStyle.DashLine))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 8, 8)
-            if lod >= LOD_TEXT:
-                painter.setFont(_SMALL)
-                painter.setPen(pal.grad)
-                painter.drawText(QRectF(0, -OUTPUT_TAG - 2, WIDTH, OUTPUT_TAG - 2),
-                                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                                 "output · ∂L/∂L = 1")
+        if self.is_output and lod >= LOD_TEXT:
+            painter.setFont(_SMALL)
+            painter.setPen(pal.grad)
+            painter.drawText(QRectF(0, -OUTPUT_TAG - 2, WIDTH, OUTPUT_TAG - 2),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                             "output · ∂L/∂L = 1")
         self._paint_header(painter)
         if lod >= LOD_TEXT:
             self._paint_body(painter, pal)
