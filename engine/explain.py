@@ -15,14 +15,6 @@ import numpy as np
 from .backprop import Result, Step
 from .graph import ComputationGraph
 
-# Each op's forward rule, written with its ports in braces.
-FORWARD = {
-    "add": "{a} + {b}", "subtract": "{a} − {b}", "multiply": "{a} · {b}", "divide": "{a} / {b}",
-    "max": "max({a}, {b})", "power": "{x}^p", "exp": "e^{x}", "log": "ln {x}", "sum": "Σ {x}",
-    "mean": "mean({x})", "matmul": "{a}·{b}", "sigmoid": "σ({z})", "tanh": "tanh({z})",
-    "relu": "max(0, {z})", "dense": "{x}·W + b", "mse": "½‖{yhat} − {y}‖² / E",
-    "bce": "BCE({p}, {y})", "softmax_ce": "CE(softmax({z}), {y})",
-}
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _LEAF_KIND = {"input": "an input", "parameter": "a trainable parameter", "constant": "a constant"}
 
@@ -125,13 +117,13 @@ def forward_text(graph: ComputationGraph, result: Result, node: str) -> str:
         return f"{me} = {value(out)}\n{me} is {kind}, {shape(out)}; its value is given, not computed."
     inputs = graph.inputs_of(node)
     names = _port_symbols(graph, node)
-    rule = FORWARD.get(spec.name, spec.summary).format_map(_Default(names))
+    rule = (spec.notation or spec.summary).format_map(_Default(names))
     if spec.name == "dense":
         return _dense_forward(graph, result, node, inputs)
     vals = {p: result.values.get(s) for p, s in inputs.items()}
     line = f"{me} = {rule}"
-    if all(np.ndim(v) == 0 for v in vals.values()) and spec.name in FORWARD:
-        numbers = FORWARD[spec.name].format_map(_Default({p: paren(v) for p, v in vals.items()}))
+    if all(np.ndim(v) == 0 for v in vals.values()) and spec.notation:
+        numbers = spec.notation.format_map(_Default({p: paren(v) for p, v in vals.items()}))
         line += f" = {numbers}"
     line += f" = {value(out)}"
     lines = [line]
@@ -226,7 +218,7 @@ def _param_text(graph, step, out) -> str:
             f"{shape(step.downstream)}",
             f"= {value(step.downstream)}",
             f"with {delta} = {d(out, me)} = {value(step.upstream)} and {xs} = {value(step.local)}",
-            f"The seeds' matrix form, for column vectors: ∂L/∂W = x·δᵀ — each entry "
+            "The seeds' matrix form, for column vectors: ∂L/∂W = x·δᵀ — each entry "
             "∂L/∂w_nm = x_n · δ_m is the forward pass ∂z/∂w = x times the backward pass ∂L/∂z.",
         ])
     return "\n".join([

@@ -45,6 +45,7 @@ class Op:
     is_loss: bool = False
     check: object = None             # (inputs, tensors, config) -> None, raises ValueError
     save: dict = field(default_factory=dict)   # forward intermediates the backward reuses
+    notation: str = ""               # the forward rule with its ports in braces: "{a} + {b}"
 
     def vjp_expr(self, name: str) -> str:
         return self.vjp.get(name) or f"g * ({self.local[name]})"
@@ -92,7 +93,8 @@ def get_op(name: str) -> Op:
 
 register(Op("input", INPUTS, "x", "named data: a value from the file, or a column of the dataset",
             forward="value", tensors=("value",), config={"feed": None}))
-register(Op("parameter", INPUTS, "θ", "a trainable scalar, vector or matrix (seeded initialisation)",
+register(Op("parameter", INPUTS, "θ",
+            "a trainable scalar, vector or matrix (seeded initialisation)",
             forward="value", tensors=("value",), trainable=True,
             config={"shape": [], "scale": 1.0, "seed": 0}))
 register(Op("constant", INPUTS, "c", "a fixed number or array",
@@ -101,36 +103,40 @@ register(Op("constant", INPUTS, "c", "a fixed number or array",
 # ---------------------------------------------------------------- arithmetic
 
 register(Op("add", MATH, "+", "a + b (the add gate distributes the gradient unchanged)",
-            forward="a + b", ports=("a", "b"),
+            notation="{a} + {b}", forward="a + b", ports=("a", "b"),
             local={"a": "1.0", "b": "1.0"}, formula={"a": "1", "b": "1"},
             vjp={"a": "g", "b": "g"}))
 register(Op("subtract", MATH, "−", "a − b",
-            forward="a - b", ports=("a", "b"),
+            notation="{a} − {b}", forward="a - b", ports=("a", "b"),
             local={"a": "1.0", "b": "-1.0"}, formula={"a": "1", "b": "−1"},
             vjp={"a": "g", "b": "-g"}))
 register(Op("multiply", MATH, "×", "a · b (the multiply gate swaps its inputs' values)",
-            forward="a * b", ports=("a", "b"),
+            notation="{a} · {b}", forward="a * b", ports=("a", "b"),
             local={"a": "b", "b": "a"}, formula={"a": "b", "b": "a"}))
 register(Op("divide", MATH, "÷", "a / b",
-            forward="a / b", ports=("a", "b"),
+            notation="{a} / {b}", forward="a / b", ports=("a", "b"),
             local={"a": "1.0 / b", "b": "-a / (b * b)"}, formula={"a": "1/b", "b": "−a/b²"}))
 register(Op("max", MATH, "max", "max(a, b) elementwise; routes the gradient to the larger input "
             "(on a tie, to a)",
-            forward="maximum(a, b)", ports=("a", "b"),
+            notation="max({a}, {b})", forward="maximum(a, b)", ports=("a", "b"),
             local={"a": "ge(a, b)", "b": "gt(b, a)"},
             formula={"a": "1 if a ≥ b else 0", "b": "1 if b > a else 0"}))
 register(Op("power", MATH, "xᵖ", "x to the power p",
-            forward="power(x, p)", ports=("x",), config={"p": 2.0},
+            notation="{x}^p", forward="power(x, p)", ports=("x",), config={"p": 2.0},
             local={"x": "p * power(x, p - 1.0) if p != 0.0 else 0.0 * x"},
             formula={"x": "p·x^(p−1)"}))
 register(Op("exp", MATH, "eˣ", "e to the power x",
+            notation="e^{x}",
             forward="exp(x)", ports=("x",), local={"x": "out"}, formula={"x": "exp(x)"}))
 register(Op("log", MATH, "ln", "natural logarithm of x (x > 0)",
+            notation="ln {x}",
             forward="log(x)", ports=("x",), local={"x": "1.0 / x"}, formula={"x": "1/x"}))
 register(Op("sum", MATH, "Σ", "the sum of all elements of x",
+            notation="Σ {x}",
             forward="total(x)", ports=("x",), local={"x": "ones_like(x)"}, formula={"x": "1"},
             vjp={"x": "g * ones_like(x)"}))
 register(Op("mean", MATH, "x̄", "the mean of all elements of x",
+            notation="mean({x})",
             forward="mean(x)", ports=("x",), local={"x": "ones_like(x) / size(x)"},
             formula={"x": "1/n"}, vjp={"x": "g * ones_like(x) / size(x)"}))
 
@@ -146,7 +152,7 @@ def _check_matmul(inputs, tensors, config):
 
 
 register(Op("matmul", MATH, "a·b", "matrix product a·b of vectors and matrices",
-            forward="a @ b", ports=("a", "b"), check=_check_matmul,
+            notation="{a}·{b}", forward="a @ b", ports=("a", "b"), check=_check_matmul,
             local={"a": "b", "b": "a"},
             formula={"a": "b (so ∂L/∂a = g·bᵀ)", "b": "a (so ∂L/∂b = aᵀ·g)"},
             vjp={"a": "mm_da(g, a, b)", "b": "mm_db(g, a, b)"}))
@@ -154,13 +160,13 @@ register(Op("matmul", MATH, "a·b", "matrix product a·b of vectors and matrices
 # ---------------------------------------------------------------- activations
 
 register(Op("sigmoid", ACTIVATIONS, "σ", "σ(z) = 1 / (1 + e^(−z))",
-            forward="sigmoid(z)", ports=("z",),
+            notation="σ({z})", forward="sigmoid(z)", ports=("z",),
             local={"z": "out * (1.0 - out)"}, formula={"z": "σ(z)(1−σ(z))"}))
 register(Op("tanh", ACTIVATIONS, "tanh", "hyperbolic tangent of z",
-            forward="tanh(z)", ports=("z",),
+            notation="tanh({z})", forward="tanh(z)", ports=("z",),
             local={"z": "1.0 - out * out"}, formula={"z": "1 − tanh²(z)"}))
 register(Op("relu", ACTIVATIONS, "ReLU", "max(0, z)",
-            forward="relu(z)", ports=("z",),
+            notation="max(0, {z})", forward="relu(z)", ports=("z",),
             local={"z": "step(z)"}, formula={"z": "1 if z > 0 else 0"}))
 
 # ---------------------------------------------------------------- layers
@@ -180,6 +186,7 @@ def _check_dense(inputs, tensors, config):
 register(Op("dense", LAYERS, "xW+b",
             "z = x·W + b, W (in × units) and b its own trainable parameters; the seeds' "
             "z = Wᵀx + b for a row vector x",
+            notation="{x}·W + b",
             forward="x @ W + b", ports=("x",), tensors=("W", "b"), trainable=True,
             config={"in_features": 2, "units": 2, "seed": 0}, check=_check_dense,
             local={"x": "W", "W": "x", "b": "1.0"},
@@ -200,13 +207,14 @@ def _check_same_shape(name: str, first: str):
 
 
 register(Op("mse", LOSSES, "MSE", "½‖ŷ − y‖² per example, averaged over the batch (1/E)",
+            notation="½‖{yhat} − {y}‖² / E",
             forward="mse(yhat, y)", ports=("yhat", "y"), is_loss=True,
             check=_check_same_shape("mse", "yhat"),
             local={"yhat": "(yhat - y) / rows(yhat)", "y": "(y - yhat) / rows(yhat)"},
             formula={"yhat": "(ŷ − y)/E", "y": "(y − ŷ)/E"}))
 register(Op("bce", LOSSES, "BCE", "binary cross-entropy −[y log p + (1−y) log(1−p)], "
             "averaged over the batch",
-            forward="bce(p, y)", ports=("p", "y"), is_loss=True,
+            notation="BCE({p}, {y})", forward="bce(p, y)", ports=("p", "y"), is_loss=True,
             check=_check_same_shape("bce", "p"),
             local={"p": "bce_dp(p, y)", "y": "bce_dy(p, y)"},
             formula={"p": "(p − y)/(p(1−p))/E", "y": "−(log p − log(1−p))/E"}))
@@ -223,6 +231,7 @@ def _check_softmax_ce(inputs, tensors, config):
 register(Op("softmax_ce", LOSSES, "CE", "softmax cross-entropy −Σ y log softmax(z), "
             "averaged over the batch",
             save={"logp": "log_softmax(z)"}, check=_check_softmax_ce,
+            notation="CE(softmax({z}), {y})",
             forward="-total(y * logp) / rows(z)", ports=("z", "y"), is_loss=True,
             local={"z": "(exp(logp) * row_sums(y) - y) / rows(z)", "y": "-logp / rows(z)"},
             formula={"z": "(softmax(z)·Σy − y)/E, i.e. (softmax(z) − y)/E for one-hot y",
