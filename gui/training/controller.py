@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QEvent, QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal
 
 from engine import GraphError, run
 from engine.train import Trainer, fed_inputs
@@ -24,8 +24,11 @@ from .commands import TrainParams
 from .mirror import Mirror
 from .worker import TrainWorker
 
-CANVAS_INTERVAL = 0.5          # seconds between canvas refreshes while training
-BOUNDARY_INTERVAL = 0.1        # … and between data-view refreshes
+CANVAS_INTERVAL = 0.5          # seconds between canvas refreshes while training (at least)
+CANVAS_SHARE = 0.05            # … and never more than 5 % of the time (big tensors are slow)
+BOUNDARY_INTERVAL = 0.1        # seconds between data-view refreshes
+TEXT_INTERVAL = 0.2            # … and between progress-text updates (a QProgressBar repaints
+                               # itself synchronously on every new value)
 HARMLESS = {("node_moved", None), ("node_changed", "label"), ("graph_changed", "training")}
 
 
@@ -49,7 +52,10 @@ class TrainingController(QObject):
         self.before: dict | None = None     # the tensors before training (for Reset)
         self.best: float | None = None
         self._writing = False
-        self._last_canvas = self._last_boundary = 0.0
+        self._in_progress = False
+        self._last_canvas = self._last_boundary = self._last_text = 0.0
+        self._canvas_interval = CANVAS_INTERVAL
+        self._rate: float | None = None
         self.worker = self._fresh_worker()
         self.thread: QThread | None = None
         p = self.panel
@@ -171,6 +177,7 @@ class TrainingController(QObject):
         self.generation += 1
         self.worker.prepare(self.trainer, self.generation)
         self._run_base = self.run_done           # a Resume continues the count
+        self._last_canvas = time.perf_counter()  # the canvas first refreshes after an interval
         self._set_state("running")
         self.panel.show_message("")
         self._run_requested.emit(max(steps, 0))
@@ -213,16 +220,38 @@ class TrainingController(QObject):
     def _on_progress(self, p) -> None:
         if p.generation != self.generation or self.trainer is None:
             return
+        if self._in_progress:                  # delivered while we flush below: data only
+            self._take(p)
+            return
+        # The worker waits while the plots are updated and repainted, so the two threads do
+        # not fight over the GIL (see worker.py); the repaint is flushed here, not later.
+        self._in_progress = True
+        self.worker.hold()
+        started = time.perf_counter()
+        try:
+            canvas = self._take(p)
+            QCoreApplication.sendPostedEvents()
+        finally:
+            self.worker.release()
+            self._in_progress = False
+        if canvas:                             # what the canvas + inspector cost, paced
+            cost = time.perf_counter() - started
+            self._canvas_interval = max(CANVAS_INTERVAL, cost / CANVAS_SHARE)
+
+    def _take(self, p) -> bool:
+        """Plot a batch; refresh the data view and the canvas when due. True if the canvas was."""
         self.run_done = self._run_base + p.done
         self._plot(p.start, p.losses, p.norm_steps, p.norms, p.done / p.elapsed
-                   if p.elapsed > 0 else None)
+                   if p.elapsed > 0 else None, force=False)
         now = time.perf_counter()
         if now - self._last_boundary >= BOUNDARY_INTERVAL:
             self._last_boundary = now
             self._show_model(p.params)
-        if now - self._last_canvas >= CANVAS_INTERVAL:
+        if now - self._last_canvas >= self._canvas_interval:
             self._last_canvas = now
             self._show_on_canvas(p.params)
+            return True
+        return False
 
     def _on_stopped(self, generation: int, why: str) -> None:
         if generation != self.generation:
@@ -245,7 +274,7 @@ class TrainingController(QObject):
         self.run_ended.emit("failed")
 
     # ------------------------------------------------------------ showing
-    def _plot(self, start, losses, norm_steps, norms, rate=None) -> None:
+    def _plot(self, start, losses, norm_steps, norms, rate=None, force=True) -> None:
         view, tr = self.view, self.trainer
         if start != view.loss_plot.count:            # a batch was dropped by a stop: resync
             view.loss_plot.clear()
@@ -256,11 +285,18 @@ class TrainingController(QObject):
             low = float(min(losses))
             if math.isfinite(low):
                 self.best = low if self.best is None else min(self.best, low)
-        last = float(losses[-1]) if len(losses) else (tr.history[-1] if tr.history else None)
-        self.panel.show_progress(self.run_done, self.run_total, len(tr.history), rate, last,
-                                 self.best)
+        now = time.perf_counter()
+        if force or now - self._last_text >= TEXT_INTERVAL:
+            self._last_text = now
+            last = float(losses[-1]) if len(losses) else (tr.history[-1] if tr.history else None)
+            self._rate = rate or self._rate
+            self.panel.show_progress(self.run_done, self.run_total, len(tr.history), self._rate,
+                                     last, self.best)
 
     def _after_run(self) -> None:
+        tr = self.trainer
+        self.panel.show_progress(self.run_done, self.run_total, len(tr.history), self._rate,
+                                 tr.history[-1] if tr.history else None, self.best)
         self._write_back()
         self._show_model(self.trainer.params)
         self._show_on_canvas(None, trace=True)

@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .plotting import SERIES, Growing, export_png, styled_plot
+from .plotting import SERIES, Growing, SteadyRange, export_png, styled_plot
 
 TINY = 1e-30
 
@@ -24,10 +24,12 @@ class GradNormPlot(QWidget):
         item.setLogMode(y=True)
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
-        self.legend = item.addLegend(offset=(-10, 10), labelTextColor="#33332f")
+        self.legend = item.addLegend(offset=(-10, 10), labelTextColor="#33332f",
+                                brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen("#d0d0cb"))
         self.curves: list[pg.PlotDataItem] = []
         self.names: list[str] = []
         self._data = Growing(1)
+        self.range = SteadyRange(self.plot)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -42,6 +44,8 @@ class GradNormPlot(QWidget):
         self.curves = [item.plot(pen=pg.mkPen(SERIES[i % len(SERIES)], width=1.5), name=name)
                        for i, name in enumerate(self.names)]
         self._data = Growing(1 + len(self.names))
+        self._low, self._high = np.inf, -np.inf
+        self.range.reset()
 
     def append(self, steps: list[int], norms: list[list[float]]) -> None:
         if not steps:
@@ -52,9 +56,17 @@ class GradNormPlot(QWidget):
         x = data[:, 0]
         for i, curve in enumerate(self.curves):
             curve.setData(x, np.maximum(data[:, 1 + i], TINY))
+        values = np.maximum(rows[:, 1:], TINY)
+        finite = values[np.isfinite(values)]
+        if len(finite):
+            self._low = min(self._low, float(finite.min()))
+            self._high = max(self._high, float(finite.max()))
+            self.range.update(int(x[-1]) + 1, self._low, self._high, log=True)
 
     def clear(self) -> None:
         self._data.clear()
+        self._low, self._high = np.inf, -np.inf
+        self.range.reset()
         for curve in self.curves:
             curve.setData([], [])
 

@@ -7,11 +7,13 @@ Both curves are created once and fed with ``setData`` on views of growing buffer
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .plotting import Growing, export_png, styled_plot
+from .plotting import Growing, SteadyRange, export_png, styled_plot
 
 SMOOTHING = 0.03            # exponential moving average weight of the newest loss
 _CHUNK = 256                # EMA in chunks so (1 − α)^−i stays far from overflow
@@ -41,10 +43,13 @@ class LossPlot(QWidget):
         item = self.plot.getPlotItem()
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
-        item.addLegend(offset=(-10, 10), labelTextColor="#33332f")
+        item.addLegend(offset=(-10, 10), labelTextColor="#33332f",
+                                brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen("#d0d0cb"))
         self.raw = item.plot(pen=pg.mkPen("#9ec5e8", width=1), name="per step")
         self.smooth = item.plot(pen=pg.mkPen("#08519c", width=2), name="smoothed")
         self._xy = Growing(3)            # step, loss, smoothed loss
+        self.range = SteadyRange(self.plot)
+        self._low, self._high = math.inf, -math.inf
         self.log = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -61,6 +66,10 @@ class LossPlot(QWidget):
         previous = self._xy.view()[-1, 2] if self._xy.n else None
         steps = np.arange(start, start + len(losses), dtype=float)
         self._xy.extend(np.column_stack([steps, losses, ema(losses, previous)]))
+        finite = losses[np.isfinite(losses)]
+        if len(finite):
+            self._low = min(self._low, float(finite.min()))
+            self._high = max(self._high, float(finite.max()))
         self._redraw()
 
     def _redraw(self) -> None:
@@ -70,15 +79,20 @@ class LossPlot(QWidget):
             y, s = np.maximum(y, TINY), np.maximum(s, TINY)
         self.raw.setData(x, y)
         self.smooth.setData(x, s)
+        low = max(self._low, TINY) if self.log else self._low
+        self.range.update(self._xy.n, low, max(self._high, low), self.log)
 
     def clear(self) -> None:
         self._xy.clear()
+        self._low, self._high = math.inf, -math.inf
+        self.range.reset()
         self.raw.setData([], [])
         self.smooth.setData([], [])
 
     def set_log(self, on: bool) -> None:
         self.log = bool(on)
         self.plot.getPlotItem().setLogMode(y=self.log)
+        self.range.reset()
         self._redraw()
 
     # ------------------------------------------------------------ reading

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout,
-                               QLabel, QMenu, QProgressBar, QPushButton, QSizePolicy, QSpinBox,
+                               QLabel, QMenu, QPushButton, QSizePolicy, QSpinBox,
                                QToolButton, QVBoxLayout, QWidget)
 
 from engine import GraphError, datasets
 
 from .lr_control import LearningRate
+from .run_bar import RunBar
 
 GRAPH_DATA = "graph"               # no dataset: the values stored in the graph
 CSV = "csv…"
@@ -71,6 +72,7 @@ class TrainingPanel(QWidget):
             self.dataset_box.addItem(name, key)
         self.dataset_box.addItem("CSV file…", CSV)
         self.dataset_info = QLabel()
+        self.dataset_info.setWordWrap(True)
         self.dataset_info.setStyleSheet("color: #666;")
         self.optimizer = QComboBox()
         for key, name in OPTIMIZERS.items():
@@ -107,10 +109,7 @@ class TrainingPanel(QWidget):
             b.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
             buttons.addWidget(b, 0, i)
 
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(True)
-        self.progress.setFormat("%v / %m steps")
-        self.progress.setValue(0)
+        self.progress = RunBar()
         self.stats = QLabel("Not trained yet")
         self.stats.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.message = QLabel()

@@ -3,9 +3,12 @@ that hands pyqtgraph views instead of copies, and PNG export through pyqtgraph's
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter
+from PySide6.QtWidgets import QGraphicsItem
 
 BACKGROUND = "#ffffff"
 AXIS = "#55554f"
@@ -29,6 +32,58 @@ def styled_plot(title: str, left: str, bottom: str = "step") -> pg.PlotWidget:
     item.setMenuEnabled(True)
     widget.setMinimumSize(220, 160)
     return widget
+
+
+STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceiling(value: float) -> float:
+    """The next of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10^k at or above ``value``."""
+    if value <= 0:
+        return 1.0
+    decade = 10.0 ** math.floor(math.log10(value))
+    return next(m * decade for m in STEPS if m * decade >= value * (1 - 1e-12))
+
+
+class SteadyRange:
+    """Axis ranges that change in steps, not every frame.
+
+    pyqtgraph's auto-range moves the axes on every new point, and redrawing the axes' text is
+    most of a frame's cost. Here x runs from 0 to a "nice" bound and y covers the data in nice
+    steps (whole decades on a log scale), so the axes are redrawn a few times per decade and
+    each frame repaints only the curves. A manual pan or zoom turns it off until ``reset``.
+    """
+
+    def __init__(self, plot: pg.PlotWidget) -> None:
+        self.item = plot.getPlotItem()
+        self.box = self.item.getViewBox()
+        self.box.disableAutoRange()
+        self.follow = True
+        self.current = None
+        self.box.sigRangeChangedManually.connect(self._manual)
+        for name in ("left", "bottom"):              # repainted only when their ticks change
+            self.item.getAxis(name).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+
+    def _manual(self, *_args) -> None:
+        self.follow = False
+
+    def reset(self) -> None:
+        self.follow, self.current = True, None
+
+    def update(self, steps: int, low: float, high: float, log: bool) -> None:
+        if not self.follow or not (math.isfinite(low) and math.isfinite(high)):
+            return
+        x = nice_ceiling(max(steps, 10))
+        if log:
+            low, high = max(low, 1e-300), max(high, 1e-300)
+            y = (math.floor(math.log10(low)), math.ceil(math.log10(high) + 1e-9))
+        else:
+            top = nice_ceiling(high) if high > 0 else 0.0
+            bottom = 0.0 if low >= 0 else -nice_ceiling(-low)
+            y = (bottom, top if top > bottom else bottom + 1.0)
+        if (x, y) != self.current:
+            self.current = (x, y)
+            self.box.setRange(xRange=(0, x), yRange=y, padding=0.02)
 
 
 def export_png(widget: pg.PlotWidget, path: str, width: int = 1200) -> None:

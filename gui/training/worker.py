@@ -1,6 +1,11 @@
 """Training off the GUI thread: a worker object that lives in a QThread and runs the Trainer.
 
-The Trainer keeps its own parameter list, so the worker never touches the graph. Losses are
+The Trainer keeps its own parameter list, so the worker never touches the graph. Python runs
+one thread at a time (the GIL): a worker stepping while the GUI thread paints makes both slow,
+each waiting for the other at every numpy or Qt call. So the worker steps only while the GUI
+thread is idle: the controller calls ``hold`` when Qt's event loop wakes and ``release`` when it
+is about to sleep, and the worker waits between two steps meanwhile. The GUI then costs what its
+own work costs, and answers within one step. Losses are
 batched and sent about 25 times a second (one queued signal per batch, not per step); gradient
 norms are sampled (every step at first, then every ``NORM_STRIDE``-th) because computing them on
 every step would cost more than the GUI's whole budget on a small graph.
@@ -20,6 +25,7 @@ from engine import GraphError
 EMIT_INTERVAL = 0.04        # seconds between progress batches (25 Hz)
 NORM_DENSE = 200            # record the norms of every one of the first steps…
 NORM_STRIDE = 10            # …then of every tenth
+HOLD_LIMIT = 0.25           # never wait longer than this for the GUI thread to go idle
 
 
 @dataclass
@@ -47,6 +53,8 @@ class TrainWorker(QObject):
         self.trainer = None
         self.generation = 0
         self._stop = threading.Event()
+        self._free = threading.Event()         # clear while the GUI thread is busy
+        self._free.set()
         self.idle = threading.Event()
         self.idle.set()
 
@@ -59,6 +67,14 @@ class TrainWorker(QObject):
     def request_stop(self) -> None:
         """Thread-safe: the loop ends after the step it is in."""
         self._stop.set()
+        self._free.set()
+
+    def hold(self) -> None:
+        """The GUI thread woke up: pause between steps until ``release`` (see controller)."""
+        self._free.clear()
+
+    def release(self) -> None:
+        self._free.set()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until the current run (if any) has returned."""
@@ -72,7 +88,7 @@ class TrainWorker(QObject):
             self.idle.set()
 
     def _run(self, steps: int, tr, generation: int) -> None:
-        stop, clock = self._stop, time.perf_counter
+        stop, free, clock = self._stop, self._free, time.perf_counter
         started = last = clock()
         losses: list[float] = []
         norm_steps: list[int] = []
@@ -81,6 +97,8 @@ class TrainWorker(QObject):
         done = 0
         try:
             while done < steps and not stop.is_set():
+                if not free.is_set():
+                    free.wait(HOLD_LIMIT)
                 index = len(tr.history)
                 sample = index < NORM_DENSE or index % NORM_STRIDE == 0
                 tr.record_norms = sample
