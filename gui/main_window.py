@@ -26,6 +26,7 @@ from gui import settings as app_settings
 from gui import theme
 from gui.animation import install as install_animation
 from gui.canvas import GraphScene, GraphView
+from gui.training import install as install_training
 from gui.file_ops import FileController
 from gui.inspector import Inspector
 from gui.palette import PaletteWidget
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
             lambda op: self.scene.add_op(op, self.view.visible_center()))
         theme.on_change(self._palette_changed)
         install_animation(self)      # gui/animation: Animation dock, View-menu toggles, keys
+        install_training(self)       # gui/training: Training dock (datasets, optimizer, live plots)
         self.refresh_recent_menu()
         self.update_title()
         self._restore_settings()
