@@ -30,7 +30,7 @@ def styled_plot(title: str, left: str, bottom: str = "step") -> pg.PlotWidget:
         axis.enableAutoSIPrefix(False)         # "loss", never "loss (x0.001)"
     item.showGrid(x=True, y=True, alpha=0.15)
     item.setMenuEnabled(True)
-    widget.setMinimumSize(220, 160)
+    widget.setMinimumSize(90, 120)
     return widget
 
 

@@ -22,9 +22,11 @@ class TrainingView(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(self.panel.minimumSizeHint().width() + 16)
-        scroll.setMaximumWidth(460)
+        # Small minimums so the dock never forces a wide window; the splitter starts from
+        # the panel's full width (its size hint) and a small window scrolls instead.
+        scroll.setMinimumWidth(160)
+        scroll.setMaximumWidth(480)
+        self._panel_width = self.panel.sizeHint().width() + 18
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(scroll)
         for plot in (self.loss_plot, self.boundary_plot, self.norm_plot):
@@ -33,6 +35,7 @@ class TrainingView(QWidget):
         for i in (1, 2, 3):
             splitter.setStretchFactor(i, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([self._panel_width, 400, 400, 400])
         self.splitter = splitter
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -3,13 +3,9 @@ isolated per test, and helpers that wait for a run to end."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "resources" / "examples"
+from training_helpers import release
 
 
 @pytest.fixture(autouse=True)
@@ -34,22 +30,6 @@ def studio(qtbot):
     release(window, controller)
 
 
-def open_example(window, name: str):
-    assert window.open_path(str(EXAMPLES / name))
-    return window.training
-
-
-def wait_run(qtbot, controller, timeout=20000):
-    """Block until the current run ends; return how it ended."""
-    with qtbot.waitSignal(controller.run_ended, timeout=timeout) as blocker:
-        pass
-    return blocker.args[0]
-
-
-def tensors(graph, names):
-    return [np.array(graph.node(n)["tensors"][t], dtype=float) for n, t in names]
-
-
 @pytest.fixture
 def make_second_window(qtbot):
     from gui.main_window import MainWindow
@@ -66,10 +46,3 @@ def make_second_window(qtbot):
     yield make
     for controller in made:
         release(controller.window, controller)
-
-
-def release(window, controller) -> None:
-    """Stop training, then empty the undo stack while the window is alive: MainWindow's
-    undo-stack lambdas would otherwise run on a deleted window when the stack is destroyed."""
-    controller.shutdown()
-    window.undo_stack.clear()

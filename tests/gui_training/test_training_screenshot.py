@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 
 from engine import datasets
 
-from conftest import open_example
+from training_helpers import open_example
 
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 

@@ -10,7 +10,7 @@ import engine
 from engine import datasets
 from engine.train import fed_inputs
 
-from conftest import open_example, tensors, wait_run
+from training_helpers import open_example, tensors, wait_run
 
 
 def train_xor(qtbot, window):

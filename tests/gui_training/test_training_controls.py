@@ -12,7 +12,7 @@ from engine import GraphError
 from gui.training.lr_control import LearningRate
 from gui.training.worker import TrainWorker
 
-from conftest import open_example, tensors, wait_run
+from training_helpers import open_example, tensors, wait_run
 
 
 def start_long_run(qtbot, window, steps=10_000_000, lr=0.001):

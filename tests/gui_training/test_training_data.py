@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from gui.training import actions
 
-from conftest import open_example, wait_run
+from training_helpers import open_example, wait_run
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

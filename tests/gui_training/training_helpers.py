@@ -1,0 +1,33 @@
+"""Helpers for the Training dock tests (a uniquely named module: tests/gui has a conftest too)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "resources" / "examples"
+
+
+def open_example(window, name: str):
+    assert window.open_path(str(EXAMPLES / name))
+    return window.training
+
+
+def wait_run(qtbot, controller, timeout=20000):
+    """Block until the current run ends; return how it ended."""
+    with qtbot.waitSignal(controller.run_ended, timeout=timeout) as blocker:
+        pass
+    return blocker.args[0]
+
+
+def tensors(graph, names):
+    return [np.array(graph.node(n)["tensors"][t], dtype=float) for n, t in names]
+
+
+def release(window, controller) -> None:
+    """Stop training, then empty the undo stack while the window is alive: MainWindow's
+    undo-stack lambdas would otherwise run on a deleted window when the stack is destroyed."""
+    controller.shutdown()
+    window.undo_stack.clear()
