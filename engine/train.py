@@ -77,6 +77,8 @@ class Trainer:
         self.norms: list[list[float]] = []
         self._plans: dict[int, Plan] = {}
         self._slots_cache: dict = {}
+        self._predict_plans: dict[int, Plan] = {}
+        self.last_batch: tuple | None = None     # (X, Y) of the latest step, for showing it
         self._order: np.ndarray | None = None
         self._cursor = 0
         plan = self._plan(self._batch_len())
@@ -130,6 +132,7 @@ class Trainer:
             X, Y = self._next_batch()
             x_slot, y_slot = self._feed_slots(plan)
             leaves[x_slot], leaves[y_slot] = X, Y
+            self.last_batch = (X, Y)
         loss, grads = plan.call("train", leaves)
         loss = float(loss)
         if not math.isfinite(loss):
@@ -199,7 +202,9 @@ class Trainer:
         if self.dataset is not None:
             k = self.dataset.Y.shape[1]
             feeds = {self.feeds["features"]: X, self.feeds["targets"]: np.zeros((len(X), k))}
-        plan = Plan.build(self.graph, feeds)
+        plan = self._predict_plans.get(len(X))       # a decision boundary asks 10× a second
+        if plan is None:
+            plan = self._predict_plans[len(X)] = Plan.build(self.graph, feeds)
         leaves = plan.leaf_values(self.graph, feeds)
         for name, value in zip(self.names, self.params):
             leaves[plan.slots.index(name)] = value

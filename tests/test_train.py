@@ -136,3 +136,21 @@ def test_batches_cover_each_epoch_once():
     seen = [t._next_batch()[0] for _ in range(5)]
     rows = np.concatenate(seen)
     assert len({tuple(r) for r in rows}) == 40
+
+
+def test_last_batch_is_the_data_of_the_latest_step_and_predict_reuses_its_plan():
+    g = Graph.load(datasets.__file__.replace("engine/datasets.py",
+                                             "resources/examples/xor_mlp.json"))
+    ds = datasets.circles(0, n=40)
+    t = Trainer(g, ds, batch_size=8, seed=1)
+    assert t.last_batch is None
+    t.step()
+    X, Y = t.last_batch
+    assert X.shape == (8, 2) and Y.shape == (8, 1)
+    assert {tuple(r) for r in X} <= {tuple(r) for r in ds.X}
+    grid = np.zeros((25, 2))
+    first = t.predict(grid)
+    t.step()
+    second = t.predict(grid)
+    assert len(t._predict_plans) == 1 and first.shape == second.shape == (25, 1)
+    assert not np.array_equal(first, second)          # new parameters, same compiled plan
