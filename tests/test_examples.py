@@ -111,3 +111,13 @@ def test_xor_mlp_trains_to_a_low_loss_deterministically():
     assert a.full_loss() < 0.01
     predictions = a.predict(builtin("xor").X)
     assert np.array_equal(predictions.round().ravel(), [0, 1, 1, 0])
+
+
+def test_spirals_mlp_separates_the_two_spirals():
+    g = load("spirals_mlp")
+    data = builtin("spirals")
+    t = Trainer(g, data, "adam", lr=0.03, batch_size=64, seed=0)
+    t.run(3000)
+    assert t.full_loss() < 0.05
+    accuracy = ((t.predict(data.X) > 0.5) == data.Y).mean()
+    assert accuracy > 0.97
