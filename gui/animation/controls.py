@@ -69,6 +69,7 @@ class AnimationPanel(QWidget):
         self.timeline.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.timeline.valueChanged.connect(self._scrubbed)
         self._pending = None
+        self._explained = True
         self._scrub_timer = QTimer(self)
         self._scrub_timer.setSingleShot(True)
         self._scrub_timer.setInterval(0)
@@ -152,6 +153,9 @@ class AnimationPanel(QWidget):
         self.play_button.setIcon(self.style().standardIcon(icon))
 
     def refresh(self) -> None:
+        """The slider and step counter at once; the explanation and heatmaps of the active
+        step only while the panel is visible (hidden behind another tab, a new Result costs
+        only the slider; showing the panel brings the text up to date)."""
         tl = self.ctl.timeline
         n = len(tl) if tl is not None else 0
         self.timeline.blockSignals(True)
@@ -161,17 +165,27 @@ class AnimationPanel(QWidget):
         for w in (self.home_button, self.back_button, self.next_button, self.end_button,
                   self.timeline):
             w.setEnabled(n > 0)
-        active = self.ctl.active
         if tl is None:
             self.step_label.setText("no result yet")
             self.title.setText("Run the graph (Ctrl+R) or press ▶")
             self.body.setText(HINT)
             self._show_matrices(None)
+            self._explained = True
             return
-        phase = active.phase if active is not None else "start"
-        self.step_label.setText(f"step {self.ctl.cursor} / {n} · {phase}")
+        self.step_label.setText(f"step {self.ctl.cursor} / {n} · {tl.phase_at(self.ctl.cursor)}")
         self.step_label.setToolTip(f"{tl.forward_count} forward steps, "
                                    f"{n - tl.forward_count} backward steps")
+        if not self.isVisible():
+            self._explained = False        # showEvent explains; nothing built meanwhile
+            return
+        self._explain()
+
+    def _explain(self) -> None:
+        self._explained = True
+        tl = self.ctl.timeline
+        if tl is None:
+            return
+        active = self.ctl.active
         if active is None:
             self.title.setText("Start: nothing computed yet")
             self.body.setText(HINT)
@@ -182,7 +196,13 @@ class AnimationPanel(QWidget):
         self.body.setText(explain.explain_step(graph, result, active.subject))
         self._show_matrices(active.step)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._explained:
+            self._explain()
+
     def show_stale(self, message: str, stopped: bool = True) -> None:
+        self._explained = True
         self.title.setText("Stopped: the graph was edited" if stopped else
                            "The graph changed since the last run")
         self.body.setText(message)

@@ -52,19 +52,46 @@ class Timeline:
     """The step list for one graph and Result, and the display state after any prefix."""
 
     def __init__(self, graph: ComputationGraph, result: Result) -> None:
+        """Cheap: the step list is built on first use (play, step, scrub, a visible panel), so
+        a Result that nobody animates (training sends one every half second) costs nothing."""
         self.graph, self.result = graph, result
-        self.steps: list[AnimStep] = []
-        self._consumers = {n: len(graph.consumers_of(n)) for n in result.order}
+        self.forward_count = len(result.order)
+        self._length = self.forward_count + len(result.trace or ())
+        self._steps: list[AnimStep] | None = None
+        self._consumers: dict = {}
+
+    @property
+    def built(self) -> bool:
+        return self._steps is not None
+
+    @property
+    def steps(self) -> list[AnimStep]:
+        if self._steps is None:
+            self._build()
+        return self._steps
+
+    def _build(self) -> None:
+        graph, result = self.graph, self.result
+        steps: list[AnimStep] = []
+        self._consumers = {n: len(graph.consumers_of(n)) if n in graph else 0
+                           for n in result.order}
         for node in result.order:
-            ins = tuple((src, node, port) for port, src in graph.inputs_of(node).items())
-            self.steps.append(AnimStep(len(self.steps), "forward", "forward", node, ins))
-        self.forward_count = len(self.steps)
+            ins = tuple((src, node, port) for port, src in graph.inputs_of(node).items()) \
+                if node in graph else ()
+            steps.append(AnimStep(len(steps), "forward", "forward", node, ins))
         for step in result.trace or ():
-            self.steps.append(AnimStep(len(self.steps), "backward", step.kind, step.node,
-                                       self._pulse_edges(step), step))
+            steps.append(AnimStep(len(steps), "backward", step.kind, step.node,
+                                  self._pulse_edges(step), step))
+        self._steps = steps
 
     def __len__(self) -> int:
-        return len(self.steps)
+        return self._length
+
+    def phase_at(self, cursor: int) -> str:
+        """The phase of the step just taken at ``cursor`` (without building the steps)."""
+        if cursor <= 0:
+            return "start"
+        return "forward" if cursor <= self.forward_count else "backward"
 
     @staticmethod
     def _pulse_edges(step: Step) -> tuple:

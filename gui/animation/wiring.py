@@ -172,9 +172,13 @@ class Animation(QObject):
         self.controller.set_timeline(None)
 
     def _follow_in_inspector(self, cursor: int) -> None:
-        """On a matrix step taken by hand, select its node so the inspector shows heatmaps."""
+        """On a matrix step taken by hand, select its node so the inspector shows heatmaps.
+        Only while the user drives the animation: a new Result (training sends one every half
+        second) puts the cursor at the end, which must not change the selection."""
+        if not self.overlay.engaged or self.controller.playing:
+            return
         step = self.controller.active
-        if self.controller.playing or step is None or step.step is None or \
+        if step is None or step.step is None or \
                 self.window.graph.op(step.node).name not in ("dense", "matmul"):
             return
         item = self.window.scene.node_item(step.node)
