@@ -1,7 +1,12 @@
 """The inspector (right dock): the selected node's label, settings and tensors, editable, with
 its value and gradient (heatmaps for matrices); or the selected edge's upstream, local and
 downstream gradients from the last Result's trace. It edits only through the window's command
-methods, and rebuilds from the graph whenever the graph or the result changes."""
+methods.
+
+Rebuilding a page is reserved for a new selection or a changed node (label, settings, output,
+error, a tensor's kind or shape). A new Result (training sends one every half second) refreshes
+only the Result section, reusing its heatmaps; new tensor values of the same shape (a training
+write-back, an undo) are shown in the existing editors."""
 
 from __future__ import annotations
 
@@ -48,6 +53,11 @@ class Inspector(QScrollArea):
         self.config_widgets: dict[str, QWidget] = {}
         self.label_edit: QLineEdit | None = None
         self._pending = False
+        self._signature = None           # what the current page was built for
+        self._result_box: QGroupBox | None = None
+        self._result_key = None
+        self._result_rows: list = []     # (value label, heatmap or None) per shown quantity
+        self.page_builds = 0             # full page builds (tests count them)
         self._build_empty()
 
     # ------------------------------------------------------------ what to show
@@ -68,10 +78,16 @@ class Inspector(QScrollArea):
             QTimer.singleShot(0, self.rebuild)
 
     def rebuild(self) -> None:
+        """Bring the page up to date: in place when it shows the same node the same way."""
         self._pending = False
         graph = self.window.graph
         if self.node is not None and self.node in graph:
-            self._build_node(self.node)
+            signature = self._node_signature(self.node)
+            if signature != self._signature or not self._update_editors(self.node):
+                self._build_node(self.node)
+                self._signature = signature
+            else:
+                self._refresh_result()
         elif self.edge is not None and self.edge in set(graph.edges()):
             self._build_edge(self.edge)
         else:
@@ -80,6 +96,24 @@ class Inspector(QScrollArea):
         page = self.widget()
         if page is not None and page.layout() is not None:
             page.layout().activate()       # lay out now: a grab or paint may come before events
+
+    def _node_signature(self, node: str) -> tuple:
+        graph = self.window.graph
+        data = graph.node(node)
+        return (node, graph.op(node).name, data["label"], graph.output == node,
+                self.window.node_error(node), repr(data["config"]), id(theme.current()))
+
+    def _update_editors(self, node: str) -> bool:
+        """Show the node's current tensors in the built editors; False if one needs a new
+        editor (its kind or shape changed)."""
+        tensors = self.window.graph.node(node)["tensors"]
+        if set(tensors) != set(self.editors):
+            return False
+        if not all(self.editors[n].can_show(v) for n, v in tensors.items()):
+            return False
+        for name, value in tensors.items():
+            self.editors[name].set_value(value)
+        return True
 
     def _page(self) -> QVBoxLayout:
         page = QWidget()
@@ -92,6 +126,9 @@ class Inspector(QScrollArea):
         self.setWidget(page)
         page.show()              # a widget set on a visible scroll area is not shown by itself
         self.editors, self.config_widgets, self.label_edit = {}, {}, None
+        self._signature = self._result_box = self._result_key = None
+        self._result_rows = []
+        self.page_builds += 1
         return layout
 
     def _build_empty(self) -> None:
@@ -171,28 +208,73 @@ class Inspector(QScrollArea):
         spin.valueChanged.connect(lambda v: w.set_config(node, key, float(v)))
         return spin
 
-    def _add_result(self, layout, node: str, spec) -> None:
+    def _result_content(self, node: str, spec):
+        """(box title, rows): rows are (title, value, colour) or one hint string."""
         result, stale = self.window.shown_result, self.window.last_result is None
-        box = QGroupBox("Result" + (" (stale: edited since the last run)" if stale and result
-                                    else ""))
-        rl = QVBoxLayout(box)
-        layout.addWidget(box)
+        title = "Result" + (" (stale: edited since the last run)" if stale and result else "")
         if result is None or node not in result.values:
-            rl.addWidget(_label("Run (Ctrl+R) to compute the value and gradient."))
-            return
+            return title, "Run (Ctrl+R) to compute the value and gradient."
         pal = theme.current()
         shown = [("value", result.values.get(node), pal.value),
                  ("gradient ∂L/∂out", result.grads.get(node), pal.grad)]
         shown += [(f"∂L/∂{t}", result.tensor_grads.get((node, t)), pal.grad)
                   for t in spec.tensors if (node, t) in result.tensor_grads]
-        for title, value, color in shown:
-            rl.addWidget(_label(title, bold=True))
-            rl.addWidget(_label(fmt.long(value), color, mono=True))
-            if value is not None and np.ndim(value) == 2 and np.size(value) > 1:
+        return title, shown
+
+    @staticmethod
+    def _wants_heatmap(value) -> bool:
+        return value is not None and np.ndim(value) == 2 and np.size(value) > 1
+
+    def _result_layout_key(self, title, rows):
+        if isinstance(rows, str):
+            return (title, rows)
+        return (title, tuple((t, self._wants_heatmap(v)) for t, v, _ in rows))
+
+    def _add_result(self, layout, node: str, spec) -> None:
+        title, rows = self._result_content(node, spec)
+        box = QGroupBox(title)
+        rl = QVBoxLayout(box)
+        layout.addWidget(box)
+        self._result_box, self._result_rows = box, []
+        self._result_key = self._result_layout_key(title, rows)
+        if isinstance(rows, str):
+            rl.addWidget(_label(rows))
+            return
+        for name, value, color in rows:
+            rl.addWidget(_label(name, bold=True))
+            text = _label(fmt.long(value), color, mono=True)
+            rl.addWidget(text)
+            heat = None
+            if self._wants_heatmap(value):
                 from gui.heatmap import Heatmap
                 heat = Heatmap()
-                heat.show_matrix(value, title)
+                heat.show_matrix(value, name)
                 rl.addWidget(heat)
+            self._result_rows.append((text, heat))
+
+    def _refresh_result(self) -> None:
+        """A new Result for the same page: new numbers in the same labels and heatmaps, or a
+        new Result section alone when what it holds changed (none before, a new shape)."""
+        node = self.node
+        spec = self.window.graph.op(node)
+        title, rows = self._result_content(node, spec)
+        box = self._result_box
+        if box is None or not shiboken6.isValid(box):
+            self._build_node(node)
+            self._signature = self._node_signature(node)
+            return
+        if self._result_layout_key(title, rows) == self._result_key:
+            if not isinstance(rows, str):
+                for (name, value, _), (text, heat) in zip(rows, self._result_rows):
+                    text.setText(fmt.long(value))
+                    if heat is not None:
+                        heat.show_matrix(value, name)
+            return
+        layout = self.widget().layout()
+        layout.removeWidget(box)
+        box.hide()
+        box.deleteLater()
+        self._add_result(layout, node, spec)       # appended: the Result section comes last
 
     # ------------------------------------------------------------ edge page
     def _build_edge(self, edge: tuple) -> None:

@@ -1,0 +1,79 @@
+"""GUI-thread cost of show_result on the 784-128-64-10 network with a dense node selected
+(target: ≤ 100 ms per call while the animation is not playing; training calls show_result
+every ~0.5 s). Prints the first call (which builds the inspector page) and the median of the
+repeated calls that follow, traced (Run) and untraced (training), each including the queued
+inspector refresh; also the cost of selecting the dense node.
+
+    QT_QPA_PLATFORM=offscreen python bench/bench_inspector.py
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def mnist_graph():
+    import numpy as np
+    from engine.api import Graph
+    g = Graph()
+    x = g.input("x", np.zeros((64, 784)), feed="features")
+    h = g.relu(g.dense(x, 784, 128))
+    h = g.relu(g.dense(h, 128, 64))
+    z = g.dense(h, 64, 10)
+    loss = g.softmax_ce(z, g.input("y", np.zeros((64, 10)), feed="targets"))
+    g.set_output(loss)
+    g.layout()
+    return g
+
+
+def main(repeats: int = 10) -> None:
+    import tempfile
+    os.environ.setdefault("BACKPROP_STUDIO_SETTINGS",
+                          str(Path(tempfile.mkdtemp()) / "studio.ini"))
+    import engine
+    from PySide6.QtWidgets import QApplication
+    from gui.main_window import MainWindow
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow()
+    window.files.ask_unsaved = lambda: "discard"
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+    graph = mnist_graph()
+    window.set_graph(graph, None, "mnist")
+    app.processEvents()
+    traced = engine.run(window.graph, trace=True)
+    plain = engine.run(window.graph, trace=False)
+    dense = next(n for n in window.graph.nodes if window.graph.op(n).name == "dense")
+
+    def timed(fn) -> float:
+        t = time.perf_counter()
+        fn()
+        app.processEvents()          # the inspector refresh is queued: count it too
+        return (time.perf_counter() - t) * 1000
+
+    first = timed(lambda: window.show_result(traced))
+    window.scene.clearSelection()
+    select = timed(lambda: window.scene.node_item(dense).setSelected(True))
+    runs = {"traced": [], "untraced": []}
+    for _ in range(repeats):
+        runs["traced"].append(timed(lambda: window.show_result(traced)))
+        runs["untraced"].append(timed(lambda: window.show_result(plain)))
+    print(f"784-128-64-10 network, dense node {dense!r} selected, animation idle")
+    print(f"  first show_result (no selection):        {first:8.1f} ms")
+    print(f"  select the dense node (build its page):  {select:8.1f} ms")
+    for kind, times in runs.items():
+        print(f"  show_result {kind:9s} median of {repeats}:    "
+              f"{statistics.median(times):8.1f} ms  (max {max(times):.1f})")
+    window.close()
+
+
+if __name__ == "__main__":
+    main()
