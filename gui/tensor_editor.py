@@ -156,6 +156,7 @@ class TensorEditor(QWidget):
                              "Press Enter to apply; a new shape is allowed.")
         self.text.returnPressed.connect(self._text_entered)
         if self.kind[0] == "large":
+            self.text.setMaxLength(2**31 - 1)      # a pasted 784×128 value is 2 MB of text
             row = QHBoxLayout()
             row.setContentsMargins(0, 0, 0, 0)
             row.addWidget(self.text, 1)
@@ -222,7 +223,9 @@ class TensorEditor(QWidget):
                                      "Enter, or “Show as text”")
 
     def load_text(self) -> None:
-        self.text.setText(to_text(self.value))
+        text = to_text(self.value)
+        self.text.setMaxLength(max(32767, 2 * len(text)))   # QLineEdit cuts at 32767 by default
+        self.text.setText(text)
 
     def _make_table(self, arr) -> QTableWidget:
         rows, cols = (1, arr.shape[0]) if arr.ndim == 1 else arr.shape

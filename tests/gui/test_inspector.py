@@ -157,3 +157,91 @@ def test_inspector_with_keyboard_does_not_delete_nodes(qtbot, cs_window):
     QTest.keyClick(ins.label_edit, Qt.Key.Key_Backspace)
     QTest.keyClick(ins.label_edit, Qt.Key.Key_F)
     assert len(w.graph) == 5 and ins.label_edit.text() == "f"
+
+
+# ------------------------------------------------------------ responsiveness: work done per event
+def mnist_graph():
+    from engine.api import Graph
+    g = Graph()
+    x = g.input("x", np.zeros((64, 784)), feed="features")
+    h = g.relu(g.dense(x, 784, 128))
+    h = g.relu(g.dense(h, 128, 64))
+    z = g.dense(h, 64, 10)
+    g.set_output(g.softmax_ce(z, g.input("y", np.zeros((64, 10)), feed="targets")))
+    g.layout()
+    return g
+
+
+def test_repeated_results_refresh_only_the_result_section(qtbot, window):
+    import engine
+    from gui.heatmap import Heatmap
+    from gui.tensor_editor import TensorEditor
+    w = window
+    w.open_path(EXAMPLES / "xor_mlp.json")
+    first = w.run_graph()
+    ins = select(w, "dense")
+    editors, builds = dict(ins.editors), ins.page_builds
+    made = TensorEditor.constructed
+    heatmaps = ins.widget().findChildren(Heatmap)
+    for _ in range(5):                         # what training does every half second
+        result = engine.run(w.graph, trace=False)
+        w.show_result(result)
+        qtbot.wait(1)                          # the queued inspector refresh
+    assert TensorEditor.constructed == made and ins.page_builds == builds
+    assert ins.editors == editors
+    assert ins.widget().findChildren(Heatmap) == heatmaps      # the same heatmaps, new numbers
+    assert heatmaps[0].image.image.shape == np.shape(first.values["dense"])
+    w.scene.clearSelection()
+    w.scene.node_item("dense_1").setSelected(True)             # a new selection rebuilds
+    assert ins.page_builds > builds and ins.node == "dense_1"
+
+
+def test_training_write_back_updates_editors_in_place(qtbot, window):
+    from gui.tensor_editor import TensorEditor
+    w = window
+    w.open_path(EXAMPLES / "xor_mlp.json")
+    w.run_graph()
+    ins = select(w, "dense")
+    W = np.array(w.graph.node("dense")["tensors"]["W"]) + 1.0
+    made, builds = TensorEditor.constructed, ins.page_builds
+    w.graph.set_tensors({("dense", "W"): W})                    # as TrainParams does
+    qtbot.wait(1)
+    assert TensorEditor.constructed == made and ins.page_builds == builds
+    table = ins.editors["W"].table
+    assert table.item(1, 0).text() == f"{W[1, 0]:.6g}"
+    ins.editors["W"].enter_text(str(np.zeros(W.shape[1]).tolist()))   # a new shape: rebuilt
+    qtbot.wait(1)
+    assert ins.page_builds == builds + 1 and ins.editors["W"].kind == ("table", (W.shape[1],))
+
+
+def test_large_tensor_editor_is_virtual_and_refuses_bad_cells(qtbot, window):
+    import engine
+    from gui.heatmap import Heatmap
+    from gui.tensor_editor import TensorEditor
+    w = window
+    w.set_graph(mnist_graph(), None, "mnist")
+    w.show_result(engine.run(w.graph, trace=True))
+    ins = select(w, "dense")
+    editor = ins.editors["W"]
+    assert editor.table is None and editor.view is not None
+    assert (editor.model.rowCount(), editor.model.columnCount()) == (784, 128)
+    assert editor.text.text() == ""                   # 100,352 numbers only when asked for
+    assert editor.heatmap is not None and editor.heatmap.image.image.shape == (784, 128)
+    assert "784×128" in editor.summary.text()
+    model = editor.model
+    assert not model.setData(model.index(3, 5), "zebra")
+    assert "“zebra” is not a finite number" in editor.error.text()
+    assert w.graph.node("dense")["tensors"]["W"][3, 5] == model.flat[3, 5]
+    assert model.setData(model.index(3, 5), "0.5")
+    assert w.graph.node("dense")["tensors"]["W"][3, 5] == 0.5
+    qtbot.wait(1)
+    assert ins.editors["W"] is editor and editor.model.data(editor.model.index(3, 5)) == "0.5"
+    made, builds = TensorEditor.constructed, ins.page_builds
+    for _ in range(3):
+        w.show_result(engine.run(w.graph, trace=True))
+        qtbot.wait(1)
+    assert TensorEditor.constructed == made and ins.page_builds == builds
+    assert len(ins.widget().findChildren(Heatmap)) >= 3     # W itself, value, ∂L/∂W
+    editor.load_text()
+    loaded = parse_tensor(editor.text.text())
+    assert np.array_equal(loaded, w.graph.node("dense")["tensors"]["W"])

@@ -187,3 +187,22 @@ def test_labels_follow_a_moved_node(open_example, qtbot):
     assert (label.pos() - midpoint).manhattanLength() < 1.0
     QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                        start + QPoint(0, 60))
+
+
+def test_a_new_result_prepares_nothing_while_the_animation_is_idle(qtbot, open_example):
+    """Training sends a Result every half second: with the Animation dock closed and nothing
+    playing, it must neither build the step list nor change the selection."""
+    import engine
+    window, anim = open_example("two_layer_sigmoid")
+    window.scene.clearSelection()
+    anim.dock.hide()                                   # the user closed the Animation dock
+    qtbot.waitUntil(lambda: not anim.panel.isVisible())
+    for _ in range(3):
+        window.show_result(engine.run(window.graph, trace=True))
+    tl = anim.controller.timeline
+    assert tl is not None and not tl.built
+    assert len(tl) == len(tl.result.order) + len(tl.result.trace)
+    assert window.scene.selectedItems() == []
+    assert not anim.overlay.engaged
+    anim.step_back()                                   # the user drives it: now it is built
+    assert tl.built and anim.panel.isVisible() and anim.panel.title.text()
