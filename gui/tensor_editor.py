@@ -98,7 +98,11 @@ class ArrayModel(QAbstractTableModel):
         return 0 if parent.isValid() else self.flat.shape[1]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole) and index.isValid():
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:          # short enough for the column
+            return f"{self.flat[index.row(), index.column()]:.4g}"
+        if role in (Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
             return f"{self.flat[index.row(), index.column()]:.6g}"
         return None
 
@@ -288,7 +292,7 @@ class TensorEditor(QWidget):
         view = QTableView(self)
         view.setModel(self.model)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        view.horizontalHeader().setDefaultSectionSize(64)
+        view.horizontalHeader().setDefaultSectionSize(74)
         view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         view.verticalHeader().setDefaultSectionSize(22)
         view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
