@@ -1,4 +1,4 @@
-"""Training: datasets, optimizer controls, a worker thread and live plots in a bottom dock.
+"""Training: datasets, optimizer controls, a training process and live plots in a bottom dock.
 
 ``install(window)`` is the one call the main window makes; it needs the window's ``graph``,
 ``undo_stack``, ``add_bottom_dock``, ``graph_replaced`` and ``statusBar()``, and uses

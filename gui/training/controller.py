@@ -1,9 +1,11 @@
-"""What the Training dock does: one Trainer per choice of settings, run on a worker thread.
+"""What the Training dock does: one Trainer per choice of settings, stepped in a child process.
 
 States: idle (no trainer) → running → pausing → paused (Resume continues the run) or ready
 (trained, nothing to resume). The graph is touched on the GUI thread only: at Pause / finish /
 Step / failure the trained parameters go in through one undoable ``TrainParams`` command; while
-running, the canvas and the data view are fed from a private ``Mirror`` of the graph.
+running, the canvas and the data view are fed from a private ``Mirror`` of the graph. The
+controller's Trainer is a shadow of the one in the child process (see worker.py): it holds the
+parameters and the loss history the child reports, and is never stepped here.
 
 Any edit of the graph that changes what training means (structure, tensors, settings, output)
 stops training first and drops the trainer; moving or renaming a node does not, so nodes can be
@@ -12,31 +14,28 @@ dragged while training runs.
 
 from __future__ import annotations
 
-import math
 import time
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 
-from engine import GraphError, run
-from engine.train import Trainer, fed_inputs
+from engine import GraphError
+from engine.train import Trainer
 
 from .commands import TrainParams
+from .display import TrainingDisplay
 from .mirror import Mirror
 from .worker import TrainWorker
 
 CANVAS_INTERVAL = 0.5          # seconds between canvas refreshes while training (at least)
 CANVAS_SHARE = 0.05            # … and never more than 5 % of the time (big tensors are slow)
-BOUNDARY_INTERVAL = 0.1        # seconds between data-view refreshes
-TEXT_INTERVAL = 0.2            # … and between progress-text updates (a QProgressBar repaints
-                               # itself synchronously on every new value)
+BOUNDARY_INTERVAL = 0.1        # seconds between data-view refreshes (when parameters arrived)
 HARMLESS = {("node_moved", None), ("node_changed", "label"), ("graph_changed", "training")}
 
 
-class TrainingController(QObject):
+class TrainingController(TrainingDisplay, QObject):
     state_changed = Signal(str)
     run_ended = Signal(str)                 # "paused" | "ready" | "failed"
     failed = Signal(object)                 # GraphError
-    _run_requested = Signal(int)
 
     def __init__(self, window, view) -> None:
         super().__init__(window)
@@ -52,12 +51,13 @@ class TrainingController(QObject):
         self.before: dict | None = None     # the tensors before training (for Reset)
         self.best: float | None = None
         self._writing = False
-        self._in_progress = False
         self._last_canvas = self._last_boundary = self._last_text = 0.0
         self._canvas_interval = CANVAS_INTERVAL
         self._rate: float | None = None
-        self.worker = self._fresh_worker()
-        self.thread: QThread | None = None
+        self.worker = TrainWorker()
+        self.worker.progress.connect(self._on_progress)
+        self.worker.stopped.connect(self._on_stopped)
+        self.worker.failed.connect(self._on_failed)
         p = self.panel
         p.train_clicked.connect(self.train)
         p.pause_clicked.connect(self.pause_or_resume)
@@ -69,8 +69,10 @@ class TrainingController(QObject):
 
     # ------------------------------------------------------------ graph
     def set_graph(self, graph) -> None:
-        """A new document: stop, forget the trainer, take the file's training settings."""
+        """A new document: stop, end the training process, forget the trainer, take the
+        file's training settings."""
         self.stop(write=False)
+        self.worker.shutdown()
         if self.graph is not None:
             self.graph.unsubscribe(self._on_graph_event)
         self.graph = graph
@@ -109,19 +111,18 @@ class TrainingController(QObject):
             self._start(self.run_total - self.run_done)
 
     def step(self) -> None:
-        """One step on the GUI thread (it is short), then show it like a pause does."""
+        """One step (in the training process, which holds the optimizer's state; the GUI waits
+        for it, it is short), then show it like a pause does."""
         if self.state in ("running", "pausing") or not self._ensure_trainer():
             return
         tr, start = self.trainer, len(self.trainer.history)
-        tr.record_norms = True
+        norms = len(tr.norms)
         try:
-            loss = tr.step()
+            loss = self.worker.step_once(tr)
         except GraphError as err:
             self._fail(err)
             return
-        finally:
-            tr.record_norms = False
-        self._plot(start, [loss], [start], [tr.norms[-1]])
+        self._plot(start, [loss], [start] if len(tr.norms) > norms else [], tr.norms[norms:])
         self._set_state("paused" if self.state == "paused" else "ready")
         self._after_run()
         self.run_ended.emit(self.state)
@@ -164,27 +165,18 @@ class TrainingController(QObject):
         self.panel.show_message("")
         return True
 
-    def _ensure_thread(self) -> None:
-        if self.thread is None:
-            self.thread = QThread()
-            self.thread.setObjectName("training")
-            self.worker.moveToThread(self.thread)
-            self._run_requested.connect(self.worker.run)
-            self.thread.start()
-
     def _start(self, steps: int) -> None:
-        self._ensure_thread()
         self.generation += 1
         self.worker.prepare(self.trainer, self.generation)
         self._run_base = self.run_done           # a Resume continues the count
         self._last_canvas = time.perf_counter()  # the canvas first refreshes after an interval
         self._set_state("running")
         self.panel.show_message("")
-        self._run_requested.emit(max(steps, 0))
+        self.worker.run(max(steps, 0))
 
     def stop(self, write: bool = True) -> None:
-        """Stop a run now (blocks for at most one step); keep its steps in the graph if
-        ``write``. Signals the worker still has in flight are ignored (new generation)."""
+        """Stop a run now (blocks for about one step); keep its steps in the graph if
+        ``write``. Reports of the old run still in flight are ignored (new generation)."""
         if self.state not in ("running", "pausing"):
             return
         self.generation += 1
@@ -195,21 +187,9 @@ class TrainingController(QObject):
             self._write_back()
 
     def shutdown(self) -> None:
-        """Window closing or application quitting: stop, keep the steps, end the thread."""
+        """Window closing or application quitting: stop, keep the steps, end the process."""
         self.stop(write=True)
-        if self.thread is not None:
-            self._run_requested.disconnect(self.worker.run)
-            self.thread.quit()
-            self.thread.wait()
-            self.thread = None
-            self.worker = self._fresh_worker()      # the old one belongs to the ended thread
-
-    def _fresh_worker(self) -> TrainWorker:
-        worker = TrainWorker()
-        worker.progress.connect(self._on_progress)
-        worker.stopped.connect(self._on_stopped)
-        worker.failed.connect(self._on_failed)
-        return worker
+        self.worker.shutdown()
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.window and event.type() == QEvent.Close:
@@ -220,20 +200,8 @@ class TrainingController(QObject):
     def _on_progress(self, p) -> None:
         if p.generation != self.generation or self.trainer is None:
             return
-        if self._in_progress:                  # delivered while we flush below: data only
-            self._take(p)
-            return
-        # The worker waits while the plots are updated and repainted, so the two threads do
-        # not fight over the GIL (see worker.py); the repaint is flushed here, not later.
-        self._in_progress = True
-        self.worker.hold()
         started = time.perf_counter()
-        try:
-            canvas = self._take(p)
-            QCoreApplication.sendPostedEvents()
-        finally:
-            self.worker.release()
-            self._in_progress = False
+        canvas = self._take(p)
         if canvas:                             # what the canvas + inspector cost, paced
             cost = time.perf_counter() - started
             self._canvas_interval = max(CANVAS_INTERVAL, cost / CANVAS_SHARE)
@@ -244,10 +212,10 @@ class TrainingController(QObject):
         self._plot(p.start, p.losses, p.norm_steps, p.norms, p.done / p.elapsed
                    if p.elapsed > 0 else None, force=False)
         now = time.perf_counter()
-        if now - self._last_boundary >= BOUNDARY_INTERVAL:
+        if p.fresh and now - self._last_boundary >= BOUNDARY_INTERVAL:
             self._last_boundary = now
             self._show_model(p.params)
-        if now - self._last_canvas >= self._canvas_interval:
+        if p.fresh and now - self._last_canvas >= self._canvas_interval:
             self._last_canvas = now
             self._show_on_canvas(p.params)
             return True
@@ -273,83 +241,12 @@ class TrainingController(QObject):
         self.failed.emit(err)
         self.run_ended.emit("failed")
 
-    # ------------------------------------------------------------ showing
-    def _plot(self, start, losses, norm_steps, norms, rate=None, force=True) -> None:
-        view, tr = self.view, self.trainer
-        if start != view.loss_plot.count:            # a batch was dropped by a stop: resync
-            view.loss_plot.clear()
-            view.loss_plot.append(0, tr.history[:start])
-        view.loss_plot.append(start, losses)
-        view.norm_plot.append(norm_steps, norms)
-        if len(losses):
-            low = float(min(losses))
-            if math.isfinite(low):
-                self.best = low if self.best is None else min(self.best, low)
-        now = time.perf_counter()
-        if force or now - self._last_text >= TEXT_INTERVAL:
-            self._last_text = now
-            last = float(losses[-1]) if len(losses) else (tr.history[-1] if tr.history else None)
-            self._rate = rate or self._rate
-            self.panel.show_progress(self.run_done, self.run_total, len(tr.history), self._rate,
-                                     last, self.best)
-
-    def _after_run(self) -> None:
-        tr = self.trainer
-        self.panel.show_progress(self.run_done, self.run_total, len(tr.history), self._rate,
-                                 tr.history[-1] if tr.history else None, self.best)
-        self._write_back()
-        self._show_model(self.trainer.params)
-        self._show_on_canvas(None, trace=True)
-
-    def _show_model(self, params) -> None:
-        if self.mirror is None or not self.view.boundary_plot.wants_model:
-            return
-        self.mirror.set_params(self.trainer.names, params)
-        try:
-            self.view.boundary_plot.show_model(self.mirror.predict)
-        except GraphError:
-            pass                                    # the view is a picture; errors show elsewhere
-
-    def _batch(self):
-        ds = self.trainer.dataset if self.trainer is not None else self.panel.dataset
-        if ds is None:
-            return None, None
-        n = min(self.panel.batch.value(), len(ds))
-        return ds.X[:n], ds.Y[:n]
-
-    def _show_on_canvas(self, params, trace: bool = False) -> None:
-        """Values and gradients of the first batch: the mirror's while running (no trace), the
-        graph's own after a pause (with the trace, for the backward-pass animation)."""
-        show = getattr(self.window, "show_result", None)
-        if show is None:
-            return
-        X, Y = self._batch()
-        try:
-            if params is None:
-                feeds = fed_inputs(self.graph)
-                data = {feeds["features"]: X, feeds["targets"]: Y} if X is not None else None
-                result = run(self.graph, data, trace=trace)
-            else:
-                self.mirror.set_params(self.trainer.names, params)
-                result = self.mirror.result(X, Y, trace=False)
-        except GraphError:
-            return
-        show(result)
-
-    def _preview(self) -> None:
-        """The data (and what the untrained model makes of it) before any training."""
-        plot = self.view.boundary_plot
-        try:
-            plot.set_dataset(self.panel.dataset)
-            if self.graph is not None and plot.wants_model:
-                plot.show_model(Mirror(self.graph).predict)
-        except (GraphError, KeyError, ValueError):
-            pass
-
     # ------------------------------------------------------------ settings
     def _lr_changed(self, lr: float) -> None:
         if self.trainer is not None:
-            self.trainer.optimizer.lr = lr          # takes effect on the next step
+            self.trainer.optimizer.lr = lr          # the shadow's, sent at the next run
+            if self.state in ("running", "pausing"):
+                self.worker.set_lr(lr)              # and now: between two batches
 
     def _settings_changed(self) -> None:
         if self.state not in ("running", "pausing"):
@@ -386,18 +283,3 @@ class TrainingController(QObject):
             self.state = state
             self.panel.set_state(state)
             self.state_changed.emit(state)
-
-    def say(self, text: str, error: bool = False) -> None:
-        self.panel.show_message(text if error else "")
-        show = getattr(self.window, "show_message", None)
-        if show is not None:
-            show(text, error=error)
-        else:
-            self.window.statusBar().showMessage(text, 0 if error else 8000)
-
-    def _show_error(self, err: GraphError) -> None:
-        """Outline the node (if the window can) and say what happened, in the panel too."""
-        show = getattr(self.window, "show_error", None)
-        if show is not None and getattr(err, "node", None):
-            show(err)
-        self.say(str(err), error=True)

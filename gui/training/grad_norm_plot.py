@@ -1,8 +1,8 @@
 """Gradient norms per trainable tensor over training, on a log scale, so vanishing (falling
 towards 0) or exploding (climbing by decades) gradients show at a glance.
 
-Norms arrive sampled (every step at first, then every tenth; see worker.py); the x axis is the
-step, so sampling does not distort the picture. One curve per tensor, created once.
+Norms arrive sampled (every step at first, then every tenth; see engine/train_process.py); the x
+axis is the step, so sampling does not distort the picture. One curve per tensor, created once.
 """
 
 from __future__ import annotations

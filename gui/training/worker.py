@@ -1,14 +1,16 @@
-"""Training off the GUI thread: a worker object that lives in a QThread and runs the Trainer.
+"""Training in a child process, seen from the GUI as a QObject with signals.
 
-The Trainer keeps its own parameter list, so the worker never touches the graph. Python runs
-one thread at a time (the GIL): a worker stepping while the GUI thread paints makes both slow,
-each waiting for the other at every numpy or Qt call. So the worker steps only while the GUI
-thread is idle: the controller calls ``hold`` when Qt's event loop wakes and ``release`` when it
-is about to sleep, and the worker waits between two steps meanwhile. The GUI then costs what its
-own work costs, and answers within one step. Losses are
-batched and sent about 25 times a second (one queued signal per batch, not per step); gradient
-norms are sampled (every step at first, then every ``NORM_STRIDE``-th) because computing them on
-every step would cost more than the GUI's whole budget on a small graph.
+Python runs one thread at a time (the GIL), so a training thread and the GUI thread slow each
+other down. The steps therefore run in a process of their own (``engine.train_process``, started
+with "spawn" at the first Train and reused until the window closes or the graph is replaced).
+This object sends it commands and turns what it sends back into Qt signals on the GUI thread: a
+``QSocketNotifier`` watches the pipe, so no thread of ours reads it.
+
+The controller keeps using its Trainer as before; here it is a *shadow*: never stepped, its
+``params``, ``history`` and ``norms`` are filled in from the child's reports, so everything
+that reads them (write-back, predictions, exports) works unchanged. The child holds the real
+state (optimizer moments, batch order), so every step — Step too — runs in the child, and a
+seed gives the same losses as a headless Trainer.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
-from engine import GraphError
+from engine import GraphError, fileformat
+from engine.optimizers import OPTIMIZERS
+from engine.train_process import TrainProcess, TrainSpec, error_from
 
-EMIT_INTERVAL = 0.04        # seconds between progress batches (25 Hz)
-NORM_DENSE = 200            # record the norms of every one of the first steps…
-NORM_STRIDE = 10            # …then of every tenth
-HOLD_LIMIT = 0.25           # never wait longer than this for the GUI thread to go idle
+STEP_GENERATION = -1        # the generation of a single Step (the controller ignores its signals)
+MAX_PER_WAKE = 64           # messages read per wake-up of the notifier (then Qt breathes)
 
 
 @dataclass
@@ -41,6 +43,26 @@ class Progress:
     params: list | None = None
     done: int = 0                 # steps done in this run
     elapsed: float = 0.0          # seconds since this run started
+    fresh: bool = True            # params are new in this batch (not a repeat of the last)
+
+
+def merged(msgs: list) -> list:
+    """Consecutive progress messages of one run joined into one (every loss kept)."""
+    out: list = []
+    for msg in msgs:
+        last = out[-1] if out else None
+        if (msg[0] == "progress" and last is not None and last[0] == "progress"
+                and last[1] == msg[1] and last[2] + len(last[3]) == msg[2]):
+            params = msg[6] if msg[6] is not None else last[6]
+            out[-1] = ("progress", msg[1], last[2], np.concatenate([last[3], msg[3]]),
+                       last[4] + msg[4], last[5] + msg[5], params, msg[7], msg[8])
+        else:
+            out.append(msg)
+    return out
+
+
+def optimizer_name(optimizer) -> str:
+    return next(name for name, kind in OPTIMIZERS.items() if type(optimizer) is kind)
 
 
 class TrainWorker(QObject):
@@ -50,83 +72,152 @@ class TrainWorker(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self.trainer = None
+        self.trainer = None           # the shadow Trainer
         self.generation = 0
-        self._stop = threading.Event()
-        self._free = threading.Event()         # clear while the GUI thread is busy
-        self._free.set()
+        self.process: TrainProcess | None = None
+        self._notifier: QSocketNotifier | None = None
+        self._child_trainer = None    # the shadow whose twin the child holds
+        self.failure: GraphError | None = None
         self.idle = threading.Event()
         self.idle.set()
 
+    # ------------------------------------------------------------ commands
     def prepare(self, trainer, generation: int) -> None:
-        """Called on the GUI thread before ``run`` is queued (never while a run is going)."""
+        """Before ``run`` (never while a run is going): the child takes ``trainer``'s twin."""
         self.trainer, self.generation = trainer, generation
-        self._stop.clear()
+        self._ensure_process()
+        proc = self.process
+        if self._child_trainer is not trainer:
+            tr = trainer
+            proc.send(("setup", TrainSpec(
+                fileformat.dumps(tr.graph), tr.dataset, optimizer_name(tr.optimizer),
+                float(tr.optimizer.lr), tr.batch_size, tr.rng.bit_generator.state,
+                list(tr.params), len(tr.history), list(tr.names))))
+            self._child_trainer = trainer
+        proc.send(("lr", float(trainer.optimizer.lr)))
+        proc.stop.clear()
         self.idle.clear()
 
+    def run(self, steps: int) -> None:
+        self.process.send(("run", self.generation, int(steps)))
+
+    def step_once(self, trainer) -> float:
+        """One step, synchronously (in the child, for determinism); raises GraphError."""
+        self.prepare(trainer, STEP_GENERATION)
+        self.failure = None
+        self.run(1)
+        if not self.wait_idle(30.0):
+            raise GraphError("training: the training process did not answer")
+        if self.failure is not None:
+            raise self.failure
+        return trainer.history[-1]
+
+    def set_lr(self, lr: float) -> None:
+        """Takes effect between two batches of a run (or at the next run)."""
+        if self.process is not None:
+            self.process.send(("lr", float(lr)))
+
     def request_stop(self) -> None:
-        """Thread-safe: the loop ends after the step it is in."""
-        self._stop.set()
-        self._free.set()
-
-    def hold(self) -> None:
-        """The GUI thread woke up: pause between steps until ``release`` (see controller)."""
-        self._free.clear()
-
-    def release(self) -> None:
-        self._free.set()
+        """The run ends after the step it is in."""
+        if self.process is not None:
+            self.process.stop.set()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
-        """Block until the current run (if any) has returned."""
-        return self.idle.wait(timeout)
+        """Block until the current run (if any) has ended, handling the child's reports."""
+        deadline = time.monotonic() + timeout
+        while not self.idle.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            if self.process is None:
+                self.idle.set()
+                break
+            try:
+                if self.process.conn.poll(min(remaining, 0.1)):
+                    self._handle(self.process.conn.recv())
+            except (EOFError, OSError):
+                self._lost()
+        return True
 
-    @Slot(int)
-    def run(self, steps: int) -> None:
+    def shutdown(self) -> None:
+        """End the child (after stopping its run); a later ``prepare`` starts a new one."""
+        if self.process is None:
+            return
+        self.request_stop()
+        self.wait_idle(5.0)
+        self._drop_notifier()
+        self.process.shutdown()
+        self.process = None
+        self._child_trainer = None
+        self.idle.set()
+
+    # ------------------------------------------------------------ the child's reports
+    def _ensure_process(self) -> None:
+        if self.process is not None and self.process.alive():
+            return
+        if self.process is not None:
+            self.shutdown()
+        self.process = TrainProcess()
+        self._child_trainer = None
+        self._notifier = QSocketNotifier(self.process.conn.fileno(), QSocketNotifier.Read, self)
+        self._notifier.activated.connect(self._readable)
+
+    def _drop_notifier(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.activated.disconnect(self._readable)
+            self._notifier.deleteLater()
+            self._notifier = None
+
+    def _readable(self, *_args) -> None:
+        """Read what has arrived; progress batches that queued up while the GUI was busy are
+        merged into one, so a slow frame never makes the next ones later still."""
+        proc, msgs = self.process, []
         try:
-            self._run(steps, self.trainer, self.generation)
-        finally:
+            while len(msgs) < MAX_PER_WAKE and self.process is proc and proc.conn.poll():
+                msgs.append(proc.conn.recv())
+        except (EOFError, OSError):
+            lost = True
+        else:
+            lost = False
+        for msg in merged(msgs):
+            self._handle(msg)
+        if lost:
+            self._lost()
+
+    def _lost(self) -> None:
+        """The child died (killed, crashed): fail the run, start afresh next time."""
+        self._drop_notifier()
+        proc, self.process, self._child_trainer = self.process, None, None
+        if proc is not None:
+            proc.shutdown(0.5)
+        if not self.idle.is_set():
             self.idle.set()
+            self.failure = GraphError("training stopped: the training process ended")
+            self.failed.emit(self.generation, self.failure)
 
-    def _run(self, steps: int, tr, generation: int) -> None:
-        stop, free, clock = self._stop, self._free, time.perf_counter
-        started = last = clock()
-        losses: list[float] = []
-        norm_steps: list[int] = []
-        norms: list = []
-        start = len(tr.history)
-        done = 0
-        try:
-            while done < steps and not stop.is_set():
-                if not free.is_set():
-                    free.wait(HOLD_LIMIT)
-                index = len(tr.history)
-                sample = index < NORM_DENSE or index % NORM_STRIDE == 0
-                tr.record_norms = sample
-                losses.append(tr.step())
-                if sample:
-                    norm_steps.append(index)
-                    norms.append(tr.norms[-1])
-                done += 1
-                now = clock()
-                if now - last >= EMIT_INTERVAL:
-                    self._emit(generation, tr, start, losses, norm_steps, norms, done,
-                               now - started)
-                    start, losses, norm_steps, norms = start + len(losses), [], [], []
-                    last = now
-        except GraphError as err:
-            failure = err
-        except Exception as exc:            # a bug in an op: still stop cleanly and say so
-            failure = GraphError(f"training failed ({type(exc).__name__}: {exc})")
-        else:
-            failure = None
-        finally:
-            tr.record_norms = False
-        self._emit(generation, tr, start, losses, norm_steps, norms, done, clock() - started)
-        if failure is not None:
-            self.failed.emit(generation, failure)
-        else:
-            self.stopped.emit(generation, "finished" if done >= steps else "paused")
-
-    def _emit(self, generation, tr, start, losses, norm_steps, norms, done, elapsed) -> None:
-        self.progress.emit(Progress(generation, start, np.asarray(losses, dtype=float),
-                                    norm_steps, norms, tr.params, done, elapsed))
+    def _handle(self, msg) -> None:
+        kind, generation = msg[0], msg[1]
+        tr = self.trainer
+        if kind == "progress":
+            _, _, start, losses, norm_steps, norms, params, done, elapsed = msg
+            fresh = params is not None
+            if tr is not None:
+                if start == len(tr.history):
+                    tr.history.extend(losses.tolist())
+                    tr.norms.extend(norms)
+                if fresh:
+                    tr.params = params
+                params = tr.params
+            self.progress.emit(Progress(generation, start, losses, norm_steps, norms, params,
+                                        done, elapsed, fresh))
+        elif kind in ("stopped", "failed"):
+            _, _, detail, params, _length = msg
+            if tr is not None and params is not None:
+                tr.params = params
+            self.idle.set()
+            if kind == "stopped":
+                self.stopped.emit(generation, detail)
+            else:
+                self.failure = error_from(detail)
+                self.failed.emit(generation, self.failure)

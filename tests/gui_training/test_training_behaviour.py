@@ -3,8 +3,8 @@ window during training ends cleanly; the window stays responsive while training 
 
 from __future__ import annotations
 
-import threading
-import time
+import multiprocessing
+import os
 
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
@@ -86,18 +86,48 @@ def test_closing_the_window_while_training_ends_cleanly(qtbot, studio):
     controller.panel.steps.setValue(10_000_000)
     qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: controller.view.loss_plot.count > 100, timeout=10000)
-    thread = controller.thread
-    assert thread.isRunning()
+    child = controller.worker.process.process          # the training process
+    assert child.is_alive()
     steps = len(controller.trainer.history)
     assert window.close()
-    assert thread.isFinished() and controller.thread is None
+    assert controller.worker.process is None and child.exitcode is not None
     assert controller.state != "running"
     # the steps done before closing went into the graph (one undo step), not lost
     assert window.undo_stack.count() == 1
     np.testing.assert_array_equal(tensors(window.graph, controller.trainer.names)[0],
                                   controller.trainer.params[0])
     assert len(controller.trainer.history) >= steps
-    assert not [t for t in threading.enumerate() if t.name == "training"]
+    assert multiprocessing.active_children() == []
+
+
+def test_no_training_process_survives_closing_the_window(qtbot, studio, make_second_window):
+    """One child per window, started at the first Train, reused across runs, ended at close
+    with a clean exit (not terminated)."""
+    window, controller = studio
+    open_example(window, "xor_mlp.json")
+    assert controller.worker.process is None            # nothing started before Train
+    controller.panel.steps.setValue(100)
+    for _ in range(2):
+        with qtbot.waitSignal(controller.run_ended, timeout=20000):
+            qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
+    child = controller.worker.process.process
+    other = make_second_window()
+    second = open_example(other, "xor_mlp.json")
+    second.panel.steps.setValue(100_000)
+    qtbot.mouseClick(second.panel.train_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: second.view.loss_plot.count > 100, timeout=10000)
+    assert len(multiprocessing.active_children()) == 2
+    assert len(controller.trainer.history) == 200       # both runs in the same child
+    pids = {child.pid, second.worker.process.process.pid}
+    assert window.close() and other.close()
+    assert multiprocessing.active_children() == []
+    assert child.exitcode == 0                          # it left when asked, not killed
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        raise AssertionError(f"training process {pid} still exists")
 
 
 def test_the_window_answers_within_50_ms_while_training(qtbot, studio):

@@ -1,5 +1,5 @@
-"""Pause, Resume, Step and Reset do what they say; the learning rate control; the worker sends
-every loss, in batches, at 20 Hz or more."""
+"""Pause, Resume, Step and Reset do what they say; the learning rate control; the worker (a
+child process) sends every loss, in batches, at 20 Hz or more."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import time
 import numpy as np
 from PySide6.QtCore import Qt
 
-from engine import GraphError
+from engine import datasets, fileformat
+from engine.train import Trainer
 from gui.training.lr_control import LearningRate
 from gui.training.worker import TrainWorker
 
-from training_helpers import open_example, tensors, wait_run
+from training_helpers import EXAMPLES, open_example, tensors, wait_run
 
 
 def start_long_run(qtbot, window, steps=10_000_000, lr=0.001):
@@ -117,50 +118,59 @@ def test_learning_rate_slider_and_field(qtbot):
     assert lr.value() == 0.1
 
 
-class SlowTrainer:
-    """Takes 2 ms a step, so a run is long enough to count the progress batches."""
-
-    def __init__(self, fail_at=None):
-        self.history, self.norms, self.params = [], [], [np.zeros(2)]
-        self.record_norms = False
-        self.fail_at = fail_at
-
-    def step(self):
-        time.sleep(0.002)
-        if len(self.history) == self.fail_at:
-            raise GraphError("training stopped: NaN", "n1", "hidden")
-        self.history.append(1.0 / (1 + len(self.history)))
-        if self.record_norms:
-            self.norms.append([float(len(self.history))])
-        return self.history[-1]
-
-
-def test_worker_sends_every_loss_at_20_hz_or_more():
+def test_worker_sends_every_loss_at_20_hz_or_more(qtbot):
+    """The process-backed worker: every loss of the child's run reaches the shadow trainer and
+    the progress signal, in batches at 20 Hz or more, the same losses as a headless Trainer."""
+    graph = fileformat.load(EXAMPLES / "spirals_mlp.json")
+    dataset = datasets.builtin("spirals")
+    shadow = Trainer(graph, dataset, "adam", 0.01, 32, 0)
     worker = TrainWorker()
     batches, times, ends = [], [], []
     worker.progress.connect(lambda p: (batches.append(p), times.append(time.perf_counter())))
     worker.stopped.connect(lambda g, why: ends.append((g, why)))
-    trainer = SlowTrainer()
-    worker.prepare(trainer, 7)
-    started = time.perf_counter()
-    worker.run(250)                                    # ≈ 0.6 s, on this thread
+    try:
+        worker.prepare(shadow, 7)
+        worker.run(200)                                # the child starts: not timed
+        qtbot.waitUntil(lambda: bool(ends), timeout=20000)
+        batches.clear(), times.clear(), ends.clear()
+        worker.prepare(shadow, 8)
+        started = time.perf_counter()
+        worker.run(3000)
+        qtbot.waitUntil(lambda: bool(ends), timeout=20000)
+    finally:
+        worker.shutdown()
     losses = np.concatenate([b.losses for b in batches])
-    np.testing.assert_array_equal(losses, trainer.history)
-    assert [b.start for b in batches] == list(np.cumsum([0] + [len(b.losses) for b in
-                                                               batches[:-1]]))
+    np.testing.assert_array_equal(losses, shadow.history[200:])
+    assert [b.start for b in batches] == list(200 + np.cumsum([0] + [len(b.losses) for b in
+                                                                     batches[:-1]]))
     gaps = np.diff([started] + times)
-    assert gaps.max() < 0.05                           # ≥ 20 Hz
-    assert len(batches) < 40                           # batched, not one signal per step
-    assert ends == [(7, "finished")] and worker.idle.is_set()
-    assert batches[-1].done == 250
+    assert gaps[1:].max() < 0.05                       # ≥ 20 Hz (after the run's first batch)
+    assert len(batches) < 3000 / 10                    # batched, not one signal per step
+    assert ends == [(8, "finished")] and worker.idle.is_set()
+    assert batches[-1].done == 3000
+    headless = Trainer(fileformat.load(EXAMPLES / "spirals_mlp.json"), dataset, "adam", 0.01,
+                       32, 0)
+    headless.run(3200)
+    assert shadow.history == headless.history
+    for have, want in zip(shadow.params, headless.params):
+        np.testing.assert_array_equal(have, want)
 
 
-def test_worker_reports_a_failure_after_the_good_steps():
+def test_worker_reports_a_failure_with_the_node_and_the_last_good_parameters(qtbot):
+    from test_training_behaviour import line_fit
+    graph = line_fit()
+    shadow = Trainer(graph, datasets.builtin("line"), "sgd", 5.0, 32, 0)
     worker = TrainWorker()
     batches, failures = [], []
     worker.progress.connect(batches.append)
     worker.failed.connect(lambda g, err: failures.append(err))
-    worker.prepare(SlowTrainer(fail_at=30), 1)
-    worker.run(100)
-    assert sum(len(b.losses) for b in batches) == 30
-    assert failures[0].node == "n1"
+    try:
+        worker.prepare(shadow, 1)
+        worker.run(1000)
+        qtbot.waitUntil(lambda: bool(failures), timeout=20000)
+    finally:
+        worker.shutdown()
+    assert sum(len(b.losses) for b in batches) == len(shadow.history) == 253
+    assert (failures[0].node, failures[0].label) == ("mse", "squared error")
+    assert all(np.all(np.isfinite(p)) for p in shadow.params)
+    assert worker.process is None
