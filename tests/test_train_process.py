@@ -47,6 +47,11 @@ class SlowTrainer:
             self.norms.append([float(len(self.history))])
         return self.history[-1]
 
+    def run(self, steps, callback):                    # as Trainer.run
+        for i in range(steps):
+            if callback(i, self.step()) is False:
+                break
+
 
 def loop_with(trainer):
     loop = Loop(FakeConn(), threading.Event())

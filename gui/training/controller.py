@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 
 from engine import GraphError
 from engine.train import Trainer
@@ -27,7 +27,8 @@ from .mirror import Mirror
 from .worker import TrainWorker
 
 CANVAS_INTERVAL = 0.5          # seconds between canvas refreshes while training (at least)
-CANVAS_SHARE = 0.05            # … and never more than 5 % of the time (big tensors are slow)
+CANVAS_SHARE = 0.03            # … and never more than 3 % of the time (big tensors are slow;
+                               # the training process shares the machine with this one)
 BOUNDARY_INTERVAL = 0.1        # seconds between data-view refreshes (when parameters arrived)
 HARMLESS = {("node_moved", None), ("node_changed", "label"), ("graph_changed", "training")}
 
@@ -200,10 +201,11 @@ class TrainingController(TrainingDisplay, QObject):
     def _on_progress(self, p) -> None:
         if p.generation != self.generation or self.trainer is None:
             return
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         canvas = self._take(p)
-        if canvas:                             # what the canvas + inspector cost, paced
-            cost = time.perf_counter() - started
+        if canvas:                             # what the canvas + inspector cost, paced:
+            QCoreApplication.sendPostedEvents()     # their repaint included; and the CPU time
+            cost = max(time.perf_counter() - started, time.process_time() - cpu)   # (threads)
             self._canvas_interval = max(CANVAS_INTERVAL, cost / CANVAS_SHARE)
 
     def _take(self, p) -> bool:
