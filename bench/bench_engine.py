@@ -94,16 +94,7 @@ def bench_scalar(n: int = 10_000) -> None:
 
 def mlp(sizes: list[int], batch: int, seed: int = 0):
     rng = np.random.default_rng(seed)
-    g = Graph()
-    x = g.input("x", np.zeros((batch, sizes[0])), feed="features")
-    y = g.input("y", np.zeros((batch, sizes[-1])), feed="targets")
-    h = x
-    for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
-        h = g.dense(h, a, b, seed=i)
-        if i < len(sizes) - 2:
-            h = g.relu(h)
-    loss = g.softmax_ce(h, y) if sizes[-1] > 1 else g.mse(h, y)
-    g.set_output(loss)
+    g = Graph.mlp(sizes, batch, "relu", "softmax_ce" if sizes[-1] > 1 else "mse", seed)
     X = rng.normal(size=(batch, sizes[0]))
     if sizes[-1] > 1:
         Y = np.eye(sizes[-1])[rng.integers(sizes[-1], size=batch)]

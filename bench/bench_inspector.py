@@ -20,17 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def mnist_graph():
-    import numpy as np
     from engine.api import Graph
-    g = Graph()
-    x = g.input("x", np.zeros((64, 784)), feed="features")
-    h = g.relu(g.dense(x, 784, 128))
-    h = g.relu(g.dense(h, 128, 64))
-    z = g.dense(h, 64, 10)
-    loss = g.softmax_ce(z, g.input("y", np.zeros((64, 10)), feed="targets"))
-    g.set_output(loss)
-    g.layout()
-    return g
+    return Graph.mlp([784, 128, 64, 10], batch=64)
 
 
 def main(repeats: int = 10) -> None:

@@ -36,14 +36,7 @@ from engine.train import Trainer  # noqa: E402
 
 
 def dense_784() -> tuple[Graph, Dataset]:
-    g = Graph()
-    x = g.input("x", np.zeros((64, 784)), feed="features")
-    y = g.input("y", np.zeros((64, 10)), feed="targets")
-    h1 = g.relu(g.dense(x, 784, 128, label="dense 1", seed=1), label="relu 1")
-    h2 = g.relu(g.dense(h1, 128, 64, label="dense 2", seed=2), label="relu 2")
-    z = g.dense(h2, 64, 10, label="logits", seed=3)
-    g.set_output(g.softmax_ce(z, y, label="CE loss"))
-    g.layout()
+    g = Graph.mlp([784, 128, 64, 10], batch=64)
     rng = np.random.default_rng(0)
     X = rng.normal(0, 1, (4096, 784))
     labels = rng.integers(0, 10, 4096)

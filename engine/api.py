@@ -67,6 +67,31 @@ class Graph(ComputationGraph):
         return self.apply("dense", x, label=label, tensors=tensors or None,
                          in_features=in_features, units=units, seed=seed)
 
+    @classmethod
+    def mlp(cls, sizes: list[int], batch: int = 1, activation: str = "relu",
+            loss: str = "softmax_ce", seed: int = 0) -> "Graph":
+        """A multilayer perceptron: inputs x (batch × sizes[0]) and y fed from a dataset, dense
+        layers with ``activation`` between them, and ``loss`` on the last one (bce gets a
+        sigmoid first; mse and softmax_ce take the last layer as it is). Layer i is seeded
+        with seed + i."""
+        if loss not in ("softmax_ce", "mse", "bce") or len(sizes) < 2:
+            raise GraphError("mlp needs at least two sizes and a loss of softmax_ce, mse or bce")
+        g = cls()
+        x = g.input("x", np.zeros((batch, sizes[0])), feed="features")
+        y = g.input("y", np.zeros((batch, sizes[-1])), feed="targets")
+        h = x
+        layers = len(sizes) - 1
+        for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
+            h = g.dense(h, n_in, n_out, label=f"dense {i}" if i < layers else "output z",
+                        seed=seed + i)
+            if i < layers:
+                h = g.apply(activation, h, label=f"{activation} {i}")
+        if loss == "bce":
+            h = g.sigmoid(h, label="p = σ(z)")
+        g.set_output(g.apply(loss, h, y, label=f"{loss} loss"))
+        g.layout()
+        return g
+
     def training(self, **settings) -> None:
         """Default training settings kept in the file: dataset, optimizer, lr, batch_size…"""
         self.set_graph_attr("training", {**self.nx.graph.get("training", {}), **settings})

@@ -99,3 +99,19 @@ def test_bad_settings_and_tensors_are_refused_with_the_node_named():
     w = g.parameter("w", 1.0)
     with pytest.raises(GraphError, match="no tensor"):
         g.set_tensor(w, "W", 2.0)
+
+
+def test_the_mlp_builder_wires_dense_layers_activations_and_the_loss():
+    import numpy as np
+    g = Graph.mlp([3, 5, 2], batch=4, activation="tanh", loss="bce", seed=7)
+    ops = [g.node(n)["op"] for n in g.nodes]
+    assert sorted(ops) == sorted(["input", "input", "dense", "tanh", "dense", "sigmoid", "bce"])
+    dense = [n for n in g.nodes if g.node(n)["op"] == "dense"]
+    assert [g.node(n)["tensors"]["W"].shape for n in dense] == [(3, 5), (5, 2)]
+    assert [g.node(n)["config"]["seed"] for n in dense] == [8, 9]
+    r = run(g)
+    assert r.output == g.output and g.op(g.output).name == "bce"
+    # zero inputs and biases: p = σ(0) = ½ for both outputs; summed over k, averaged over E
+    assert np.isclose(r.loss, 2 * np.log(2))
+    with pytest.raises(GraphError, match="at least two sizes"):
+        Graph.mlp([3], loss="mse")

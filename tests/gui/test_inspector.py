@@ -162,14 +162,7 @@ def test_inspector_with_keyboard_does_not_delete_nodes(qtbot, cs_window):
 # ------------------------------------------------------------ responsiveness: work done per event
 def mnist_graph():
     from engine.api import Graph
-    g = Graph()
-    x = g.input("x", np.zeros((64, 784)), feed="features")
-    h = g.relu(g.dense(x, 784, 128))
-    h = g.relu(g.dense(h, 128, 64))
-    z = g.dense(h, 64, 10)
-    g.set_output(g.softmax_ce(z, g.input("y", np.zeros((64, 10)), feed="targets")))
-    g.layout()
-    return g
+    return Graph.mlp([784, 128, 64, 10], batch=64)
 
 
 def test_repeated_results_refresh_only_the_result_section(qtbot, window):
