@@ -110,6 +110,8 @@ class TrainingPanel(QWidget):
             buttons.addWidget(b, 0, i)
 
         self.progress = RunBar()
+        self.progress.setMaximum(self.steps.value())      # "0 / 1,000 steps" before a first run
+        self.steps.valueChanged.connect(self._steps_changed)
         self.stats = QLabel("Not trained yet")
         self.stats.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.message = QLabel()
@@ -244,6 +246,10 @@ class TrainingPanel(QWidget):
         self.pause_button.setText("Resume" if state == "paused" else "Pause")
         for w in (self.dataset_box, self.optimizer, self.batch, self.seed, self.steps):
             w.setEnabled(not running)
+
+    def _steps_changed(self, steps: int) -> None:
+        if self.progress.value() == 0:                    # nothing run yet: show the plan
+            self.progress.setMaximum(steps)
 
     def show_progress(self, done: int, total: int, step: int, rate: float | None,
                       loss: float | None, best: float | None) -> None:

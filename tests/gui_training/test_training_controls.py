@@ -174,3 +174,11 @@ def test_worker_reports_a_failure_with_the_node_and_the_last_good_parameters(qtb
     assert (failures[0].node, failures[0].label) == ("mse", "squared error")
     assert all(np.all(np.isfinite(p)) for p in shadow.params)
     assert worker.process is None
+
+
+def test_before_a_run_the_bar_counts_towards_the_chosen_steps(qtbot):
+    from gui.training.panel import TrainingPanel
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    panel.steps.setValue(2500)
+    assert panel.progress.text() == "0 / 2,500 steps"
