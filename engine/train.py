@@ -88,7 +88,7 @@ class Trainer:
         if plan.output is None:
             raise GraphError("choose the graph's output (the loss) before training")
         self.names = [plan.slots[s] for s in self.trainable]
-        self.params = [plan.leaf_values(graph)[s] for s in self.trainable]
+        self.params = [plan.base_leaves[s] for s in self.trainable]
         self._last_good = list(self.params)
 
     # ---------------------------------------------------------------- batches
@@ -143,6 +143,20 @@ class Trainer:
         if self.record_norms:
             self.norms.append([float(np.linalg.norm(g)) for g in grads])
         return loss
+
+    def resume(self, params: list, steps_done: int = 0, rng_state: dict | None = None) -> None:
+        """Continue another trainer's run (the training process takes over the GUI's): its
+        parameters become the current and last good ones, its batch shuffling continues from
+        ``rng_state``, and ``steps_done`` earlier steps keep their numbers (their losses are not
+        known here, so they stand in the history as NaN)."""
+        if len(params) != len(self.params):
+            raise GraphError("the parameters do not match the graph's trainable tensors")
+        if rng_state is not None:
+            self.rng.bit_generator.state = rng_state
+        self.params = [float(p) if np.ndim(p) == 0 else np.array(p, dtype=float)
+                       for p in params]
+        self._last_good = list(self.params)
+        self.history = [math.nan] * steps_done
 
     def _leaves_for(self, plan: Plan) -> list:
         leaves = list(plan.base_leaves)

@@ -26,7 +26,6 @@ Progress batches go out about 25 times a second; they carry every loss, sampled 
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import os
 import sys
@@ -81,13 +80,9 @@ def build_trainer(spec: TrainSpec):
 
     graph = loads(spec.graph_json, "<training>")
     tr = Trainer(graph, spec.dataset, spec.optimizer, spec.lr, spec.batch_size)
-    tr.rng.bit_generator.state = spec.rng_state
-    if len(spec.params) != len(tr.params) or (spec.names is not None and
-                                              list(map(tuple, spec.names)) != tr.names):
+    if spec.names is not None and list(map(tuple, spec.names)) != tr.names:
         raise GraphError("training: the parameters do not match the graph")
-    tr.params = [np.array(p, copy=True) for p in spec.params]
-    tr._last_good = list(tr.params)
-    tr.history = [math.nan] * spec.history_length     # only the length is read
+    tr.resume(spec.params, spec.history_length, spec.rng_state)
     return tr
 
 

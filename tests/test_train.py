@@ -154,3 +154,24 @@ def test_last_batch_is_the_data_of_the_latest_step_and_predict_reuses_its_plan()
     second = t.predict(grid)
     assert len(t._predict_plans) == 1 and first.shape == second.shape == (25, 1)
     assert not np.array_equal(first, second)          # new parameters, same compiled plan
+
+
+def test_resume_continues_another_trainers_run_exactly():
+    g = Graph.load(datasets.__file__.replace("engine/datasets.py",
+                                             "resources/examples/xor_mlp.json"))
+    ds = datasets.circles(0, n=40)
+    whole = Trainer(g.copy(), ds, "sgd", lr=0.3, batch_size=8, seed=2)
+    whole.run(7)
+    first = Trainer(g.copy(), ds, "sgd", lr=0.3, batch_size=8, seed=2)
+    state = first.rng.bit_generator.state          # before any shuffling, as the GUI sends it
+    later = Trainer(g.copy(), ds, "sgd", lr=0.3, batch_size=8, seed=99)
+    later.resume(first.params, 0, state)
+    later.run(7)
+    assert later.history == whole.history
+    quad, _ = quadratic(2.0)
+    t = Trainer(quad, None, "sgd", lr=0.1)
+    t.resume([5.0], steps_done=3)
+    assert isinstance(t.params[0], float) and len(t.history) == 3
+    assert t.step() == pytest.approx(4.0)           # (5 − 3)²
+    with pytest.raises(GraphError, match="do not match"):
+        t.resume([1.0, 2.0])
