@@ -65,7 +65,7 @@ class Plan:
     _fns: dict = field(default_factory=dict)
     _lines: dict = field(default_factory=dict)
     _edge_index: dict = field(default_factory=dict)
-    _leaf_probe: list = field(default_factory=list)
+    base_leaves: list = field(default_factory=list)   # the P list it was built with (graph + feeds)
     _slot_node: list = field(default_factory=list)
     _probe: list = field(default_factory=list)
     _saved_probe: list = field(default_factory=list)
@@ -102,7 +102,7 @@ class Plan:
         plan = cls(nodes, slots, [], index[out] if out is not None else None)
         leaf_values = plan.leaf_values(graph, feeds)
         plan.slot_shapes = [np.shape(v) for v in leaf_values]
-        plan._leaf_probe = leaf_values
+        plan.base_leaves = leaf_values
         plan._slot_node = [index[n] for n, _ in slots]
         plan._infer_shapes(leaf_values)
         plan._mark_needs_grad()
@@ -120,11 +120,6 @@ class Plan:
             value = np.asarray(value, dtype=float)
             values.append(float(value) if value.ndim == 0 else value)
         return values
-
-    @property
-    def base_leaves(self) -> list:
-        """The P list the plan was built with (the graph's tensors and the feeds given)."""
-        return self._leaf_probe
 
     def _infer_shapes(self, leaf_values: list) -> None:
         """Evaluate once with numpy: learn every shape, and name the node of any shape error."""
@@ -367,7 +362,7 @@ class Plan:
         probe_g = np.ones(info.shape) if info.shape else 1.0
         env = {k: (self._probe[int(v[1:])] if isinstance(v, str) and v.startswith("v") else v)
                for k, v in names.items()}
-        env.update({t: self._probe_slot(s) for t, s in info.slots.items()})
+        env.update({t: self.base_leaves[s] for t, s in info.slots.items()})
         env.update(self._saved_probe[info.index])
         env["g"], env["out"] = probe_g, self._probe[info.index]
         try:
@@ -381,8 +376,6 @@ class Plan:
             return f"unb({expr}, ())"
         return f"unb({expr}, {target_shape!r})"
 
-    def _probe_slot(self, slot: int):
-        return self._leaf_probe[slot]
 
 
 class _Writer:
