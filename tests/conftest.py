@@ -1,9 +1,45 @@
-"""Shared test setup: Qt offscreen, and the repository root on sys.path."""
+"""Shared test setup: Qt offscreen, the repository root on sys.path, settings isolated per
+test, and a main-window factory for the GUI test folders."""
 
 import os
 import sys
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    """Settings and recovery files live in this test's tmp_path only, and GUI tests start from
+    the default colours (engine tests never import Qt for it)."""
+    monkeypatch.setenv("BACKPROP_STUDIO_SETTINGS", str(tmp_path / "settings" / "studio.ini"))
+    _default_colours()
+    yield tmp_path / "settings"
+    _default_colours()
+
+
+def _default_colours():
+    theme = sys.modules.get("gui.theme")
+    if theme is not None:
+        theme.set_palette("cs231n")
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """make_window(size) -> a shown main window that never asks about unsaved changes."""
+    from gui.main_window import MainWindow
+
+    def make(size=(1300, 820)):
+        window = MainWindow()
+        window.files.ask_unsaved = lambda: "discard"
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+    return make

@@ -1,35 +1,11 @@
-"""GUI test fixtures: a fresh settings file per test, and windows that never open dialogs."""
+"""GUI test fixtures: a window, and one showing f = (x + y)·z (settings isolation and
+make_window come from tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from editor_helpers import cs231n_graph
-
-
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path, monkeypatch):
-    """Settings and recovery files live in this test's tmp_path only."""
-    monkeypatch.setenv("BACKPROP_STUDIO_SETTINGS", str(tmp_path / "settings" / "studio.ini"))
-    from gui import theme
-    theme.set_palette("cs231n")
-    yield tmp_path / "settings"
-    theme.set_palette("cs231n")
-
-
-@pytest.fixture
-def make_window(qtbot):
-    from gui.main_window import MainWindow
-
-    def make():
-        window = MainWindow()
-        window.files.ask_unsaved = lambda: "discard"
-        qtbot.addWidget(window)
-        window.resize(1300, 820)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
-    return make
 
 
 @pytest.fixture

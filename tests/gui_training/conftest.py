@@ -8,39 +8,24 @@ import pytest
 from training_helpers import release
 
 
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("BACKPROP_STUDIO_SETTINGS", str(tmp_path / "settings" / "studio.ini"))
-
-
 @pytest.fixture
-def studio(qtbot):
+def studio(make_window):
     """(window, controller) with no file open; the window never asks about unsaved changes."""
-    from gui.main_window import MainWindow
     from gui.training import install
 
-    window = MainWindow()
-    window.files.ask_unsaved = lambda: "discard"
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
+    window = make_window((1400, 900))
     controller = getattr(window, "training", None) or install(window)
     yield window, controller
     release(window, controller)
 
 
 @pytest.fixture
-def make_second_window(qtbot):
-    from gui.main_window import MainWindow
+def make_second_window(make_window):
     from gui.training import install
     made = []
 
     def make():
-        window = MainWindow()
-        window.files.ask_unsaved = lambda: "discard"
-        qtbot.addWidget(window)
-        window.show()
+        window = make_window((1400, 900))
         made.append(getattr(window, "training", None) or install(window))
         return window
     yield make
