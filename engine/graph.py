@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Callable, Iterable
+from typing import Callable
 
 import networkx as nx
 import numpy as np
@@ -259,6 +259,3 @@ class ComputationGraph:
         other = type(self)()
         other.nx = copy.deepcopy(self.nx)
         return other
-
-    def subgraph_nodes(self, nodes: Iterable[str]) -> nx.MultiDiGraph:
-        return self.nx.subgraph(nodes).copy()

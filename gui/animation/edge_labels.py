@@ -251,7 +251,3 @@ def _key(grad):
     if grad is None:
         return None
     return tuple(compact(g) for g in grad)
-
-
-def midpoint(path) -> QPointF:
-    return path.pointAtPercent(0.5)

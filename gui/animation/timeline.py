@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from engine import ComputationGraph, Result, Step
 
-EdgeKey = tuple  # (source, target, port)
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,6 @@ from gui.canvas.edge_item import EdgeItem
 from gui.canvas.node_item import NodeItem
 from gui.canvas.overview import Overview
 
-STRUCTURAL = {"node_added", "node_removed", "edge_added", "edge_removed", "graph_changed"}
-
 
 class GraphScene(QGraphicsScene):
     message = Signal(str)                 # for the status bar

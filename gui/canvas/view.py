@@ -7,7 +7,6 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView
 
-from gui.canvas.node_item import NodeItem
 from gui.canvas.overview import OVERVIEW_ZOOM
 
 OP_MIME = "application/x-backprop-op"
@@ -183,10 +182,6 @@ class GraphView(QGraphicsView):
             self.setFocus()
         else:
             super().dropEvent(event)
-
-    def node_at(self, view_pos: QPoint) -> NodeItem | None:
-        item = self.itemAt(view_pos)
-        return item if isinstance(item, NodeItem) else None
 
     def visible_center(self) -> QPointF:
         return self.mapToScene(self.viewport().rect().center())

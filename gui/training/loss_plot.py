@@ -103,9 +103,6 @@ class LossPlot(QWidget):
     def losses(self) -> np.ndarray:
         return self._xy.view()[:, 1].copy()
 
-    def smoothed(self) -> np.ndarray:
-        return self._xy.view()[:, 2].copy()
-
     def export_png(self, path: str) -> None:
         export_png(self.plot, path)
 
