@@ -70,6 +70,7 @@ class Plan:
     _probe: list = field(default_factory=list)
     _saved_probe: list = field(default_factory=list)
     _from_trainable: list = field(default_factory=list)
+    _broadcasts: dict = field(default_factory=dict)
     _bce_of_sigmoid: dict = field(default_factory=dict)
     _sigmoid_of_bce: dict = field(default_factory=dict)
 
@@ -356,26 +357,29 @@ class Plan:
 
     def _unbroadcast(self, expr, info, name, slot, names, src=None) -> str:
         """Wrap expr in unb(…) only where broadcasting really happened (known from shapes)."""
-        target_shape = self.slot_shapes[slot] if slot is not None else self.graph_nodes[src].shape
         if info.scalar:
             return expr
-        probe_g = np.ones(info.shape) if info.shape else 1.0
+        target_shape = self.slot_shapes[slot] if slot is not None else self.graph_nodes[src].shape
+        key = (info.index, name)
+        if key not in self._broadcasts:          # one probe per edge, whichever modes compile
+            self._broadcasts[key] = self._vjp_shape(info, name, names) != target_shape
+        if not self._broadcasts[key]:
+            return expr
+        return f"unb({expr}, {target_shape!r})"
+
+    def _vjp_shape(self, info, name, names) -> tuple | None:
+        """The shape of a VJP before any summing back, from one numpy evaluation of it."""
         env = {k: (self._probe[int(v[1:])] if isinstance(v, str) and v.startswith("v") else v)
                for k, v in names.items()}
         env.update({t: self.base_leaves[s] for t, s in info.slots.items()})
         env.update(self._saved_probe[info.index])
-        env["g"], env["out"] = probe_g, self._probe[info.index]
+        env["g"] = np.ones(info.shape) if info.shape else 1.0
+        env["out"] = self._probe[info.index]
         try:
             with np.errstate(all="ignore"):
-                raw_shape = np.shape(_eval(info.op.vjp_expr(name), env))
+                return np.shape(_eval(info.op.vjp_expr(name), env))
         except Exception:
-            raw_shape = None
-        if raw_shape == target_shape:
-            return expr
-        if target_shape == ():
-            return f"unb({expr}, ())"
-        return f"unb({expr}, {target_shape!r})"
-
+            return None
 
 
 class _Writer:
