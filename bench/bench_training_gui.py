@@ -8,7 +8,7 @@ plus how much of one core the GUI process itself used meanwhile. Each graph is m
 verdict.
 Then the loss plot's frame cost (``setData`` + a full repaint) with 100,000 steps on it.
 
-Run: python bench/bench_training_gui.py   (offscreen by default; prints figures; not part of the
+Run: python bench/bench_training_gui.py [graph …]   (offscreen by default; prints figures; not part of the
 test run). Targets (issue 5): GUI cost ≤ 10 %; ≤ 5 ms per loss-plot frame at 100,000 steps.
 """
 
@@ -53,19 +53,21 @@ CASES = {
 }
 
 
-ROUNDS = 3
+PAIRS = int(os.environ.get("PAIRS", 8))
+SEGMENT = 1.5               # seconds per measured segment
 
 
-def headless(case) -> float:
-    graph, ds = case["load"]()
-    tr = Trainer(graph, ds, case["optimizer"], case["lr"], case["batch"], 0)
-    tr.run(min(200, case["steps"] // 10))               # warm-up: plan compiled, caches hot
-    started = time.perf_counter()
-    tr.run(case["steps"])
-    return case["steps"] / (time.perf_counter() - started)
+def headless_segment(tr, seconds: float) -> float:
+    """Steps per second of ``Trainer.run`` over about ``seconds`` (chunks, so the end is near)."""
+    steps, started, chunk = 0, time.perf_counter(), 50
+    while (elapsed := time.perf_counter() - started) < seconds:
+        tr.run(chunk)
+        steps += chunk
+        chunk = max(chunk, int(steps / max(elapsed, 1e-3) * 0.1))   # ~0.1 s per chunk
+    return steps / (time.perf_counter() - started)
 
 
-def with_gui(app, case) -> tuple[float, dict]:
+def open_window(case):
     from gui.main_window import MainWindow
     window = MainWindow()
     window.files.ask_unsaved = lambda: "discard"
@@ -85,51 +87,73 @@ def with_gui(app, case) -> tuple[float, dict]:
     p.optimizer.setCurrentIndex(p.optimizer.findData(case["optimizer"]))
     p.lr.set_value(case["lr"])
     p.batch.setValue(case["batch"])
-    p.steps.setValue(min(200, case["steps"] // 10))
-    c.train()                                          # warm-up, as headless
-    _wait(app, c)
-    _spin(3000)                                        # let the window digest the result
-    timer = FrameTimer(c)
-    c.worker.progress.disconnect(c._on_progress)
-    c.worker.progress.connect(timer.on_progress)        # a QObject slot: the GUI thread
-    frames = timer.frames
-    p.steps.setValue(case["steps"])
-    started, cpu = time.perf_counter(), time.process_time()
-    timer.until(case["steps"])
-    c.train()
-    timer.loop.exec()                                  # until the last batch is plotted (a
-    ended = time.perf_counter()                        # loop that sleeps: no polling here)
-    rate = case["steps"] / (ended - started)
-    cpu = (time.process_time() - cpu) / (ended - started)
-    _wait(app, c)                                      # write-back and the traced result
-    pause_ms = 1000 * (time.perf_counter() - ended)
-    c.shutdown()
-    window.undo_stack.clear()
-    window.close()
-    return rate, {"frames": len(frames), "median_ms": 1000 * statistics.median(frames),
-                  "max_ms": 1000 * max(frames), "pause_ms": pause_ms,
-                  "hz": len(frames) / (ended - started), "cpu": 100 * cpu}
+    p.steps.setValue(100_000_000)                      # paused and resumed, never finished
+    return window, c
 
 
-class FrameTimer(QObject):
-    """Times the controller's handler of each progress batch (plots, data view, canvas)."""
+class Recorder(QObject):
+    """Times the controller's handler of each progress batch (plots, data view, canvas) and
+    keeps what the batches say: (steps done in this run, seconds since it started)."""
 
     def __init__(self, controller):
         super().__init__()
-        self.controller, self.frames, self.done = controller, [], 0
-        self.loop, self.target = QEventLoop(), None
-
-    def until(self, steps: int) -> None:
-        self.target = steps
+        self.controller = controller
+        self.frames: list[float] = []
+        self.marks: list[tuple[int, float]] = []
+        controller.worker.progress.disconnect(controller._on_progress)
+        controller.worker.progress.connect(self.on_progress)    # a QObject slot: GUI thread
 
     @Slot(object)
     def on_progress(self, progress) -> None:
         t = time.perf_counter()
         self.controller._on_progress(progress)
         self.frames.append(time.perf_counter() - t)
-        self.done = max(self.done, progress.done)     # batches may nest (flushes)
-        if self.target is not None and self.done >= self.target:
-            self.loop.quit()
+        if progress.generation == self.controller.generation:
+            self.marks.append((progress.done, progress.elapsed))
+
+
+def gui_segment(c, rec: Recorder, seconds: float) -> tuple[float, float, int]:
+    """Train (or resume) in the window for ``seconds``, then pause. Returns the child's steps per
+    second after its first batch (the run's start-up excluded), the GUI process's CPU use over
+    the segment, and the number of plot updates."""
+    rec.marks.clear()
+    frames = len(rec.frames)
+    started, cpu = time.perf_counter(), time.process_time()
+    c.train() if c.state != "paused" else c.pause_or_resume()
+    _spin(int(1000 * seconds))
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    c.pause_or_resume()
+    _wait(c)
+    (d0, e0), (d1, e1) = rec.marks[0], rec.marks[-1]
+    rate = (d1 - d0) / (e1 - e0) if e1 > e0 else float("nan")
+    return rate, cpu / wall, len(rec.frames) - frames
+
+
+def paired(case, pairs: int = PAIRS) -> list[dict]:
+    """Headless and GUI segments alternating in one window, H G H G … H; each GUI segment is
+    compared with the mean of the headless ones on either side (the machine's speed drifts over
+    seconds, so only neighbours compare fairly)."""
+    graph, ds = case["load"]()
+    tr = Trainer(graph, ds, case["optimizer"], case["lr"], case["batch"], 0)
+    tr.run(200)                                        # warm-up: plan compiled, caches hot
+    window, c = open_window(case)
+    rec = Recorder(c)
+    gui_segment(c, rec, 2.0)                           # warm-up: the child started, plan built
+    heads, rows = [headless_segment(tr, SEGMENT)], []
+    for _ in range(pairs):
+        rate, cpu, frames = gui_segment(c, rec, SEGMENT)
+        heads.append(headless_segment(tr, SEGMENT))
+        base = (heads[-2] + heads[-1]) / 2
+        rows.append({"headless": base, "gui": rate, "cost": 100 * (1 - rate / base),
+                     "cpu": 100 * cpu, "hz": frames / SEGMENT})
+    handler = sorted(rec.frames)
+    c.shutdown()
+    window.undo_stack.clear()
+    window.close()
+    for row in rows:
+        row["handler_median_ms"] = 1000 * statistics.median(handler)
+        row["handler_max_ms"] = 1000 * handler[-1]
+    return rows
 
 
 def _spin(ms: int) -> None:
@@ -139,7 +163,7 @@ def _spin(ms: int) -> None:
     loop.exec()
 
 
-def _wait(app, c) -> None:
+def _wait(c) -> None:
     while c.state in ("running", "pausing"):
         _spin(5)
     _spin(1)
@@ -159,7 +183,7 @@ def loss_plot_frames(app, n: int = 100_000, frames: int = 40) -> list[float]:
         batch = 0.01 + 0.05 * rng.random(400)
         t = time.perf_counter()
         plot.append(plot.count, batch)
-        plot.plot.repaint()
+        plot.plot.viewport().repaint()                 # a QGraphicsView paints its viewport
         times.append(time.perf_counter() - t)
     plot.close()
     return times
@@ -167,19 +191,18 @@ def loss_plot_frames(app, n: int = 100_000, frames: int = 40) -> list[float]:
 
 def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    print(f"{'graph':16} {'headless':>12} {'with GUI':>12} {'GUI cost':>9} {'GUI CPU':>8}  "
-          f"plot updates (handler time); end of run (write-back, traced result on canvas)")
-    for name, case in CASES.items():
-        costs = []
-        for _ in range(ROUNDS):
-            base = headless(case)
-            gui, info = with_gui(app, case)
-            costs.append(100 * (1 - gui / base))
-            print(f"{name:16} {base:9,.0f}/s {gui:9,.0f}/s {costs[-1]:8.1f}% {info['cpu']:7.0f}%  "
-                  f"{info['hz']:.0f} Hz (median {info['median_ms']:.1f} ms, max "
-                  f"{info['max_ms']:.1f} ms); end {info['pause_ms']:.0f} ms")
-        print(f"{name:16} GUI cost median {statistics.median(costs):.1f}% over {ROUNDS} rounds "
-              f"(target ≤ 10 %)")
+    chosen = sys.argv[1:] or list(CASES)           # e.g. python bench/… 784-128-64-10
+    for name in chosen:
+        rows = paired(CASES[name])
+        print(f"{name}: {PAIRS} pairs of {SEGMENT:.1f} s segments, headless (mean of the two "
+              f"around) against the GUI in one window")
+        for r in rows:
+            print(f"  headless {r['headless']:9,.0f}/s  with GUI {r['gui']:9,.0f}/s  "
+                  f"GUI cost {r['cost']:6.1f}%  GUI CPU {r['cpu']:3.0f}%  plot {r['hz']:.0f} Hz")
+        costs = sorted(r["cost"] for r in rows)
+        print(f"{name}: GUI cost median {statistics.median(costs):.1f}% (range {costs[0]:.1f} "
+              f"… {costs[-1]:.1f}; target ≤ 10 %); plot handler median "
+              f"{rows[0]['handler_median_ms']:.1f} ms, max {rows[0]['handler_max_ms']:.1f} ms")
     times = loss_plot_frames(app)
     print(f"loss plot, 100,000 steps: setData + repaint best {1000 * min(times):.2f} ms, "
           f"median {1000 * statistics.median(times):.2f} ms, max {1000 * max(times):.2f} ms "
