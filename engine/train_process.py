@@ -18,7 +18,7 @@ child → parent
     ("failed", generation, error, params, length)    error: dict(reason, node, label, port);
                                                      params None if no Trainer could be built
 
-Progress batches go out about 25 times a second; they carry every loss, sampled gradient norms
+Progress batches go out about 22 times a second; they carry every loss, sampled gradient norms
 (every step at first, then every ``NORM_STRIDE``-th) and the parameters every
 ``PARAMS_INTERVAL`` seconds (``PARAMS_INTERVAL_BIG`` for a big model) and always at the end of a run. ``stop`` is a
 ``multiprocessing.Event``, checked after every step.
@@ -37,16 +37,17 @@ import numpy as np
 
 from .errors import GraphError
 
-EMIT_INTERVAL = 0.04        # seconds between progress batches (25 Hz)
+EMIT_INTERVAL = 0.045       # seconds between progress batches: 22 Hz on a fixed cadence, so
+                            # the live plot keeps ≥ 20 Hz with a step of up to 5 ms in between
 PARAMS_INTERVAL = 0.1       # seconds between parameter snapshots in the batches…
 PARAMS_INTERVAL_BIG = 0.5   # …or, above BIG_PARAMS numbers in all, this (copying costs)
 BIG_PARAMS = 100_000
 NORM_DENSE = 200            # record the norms of every one of the first steps…
 NORM_STRIDE = 10            # …then of every tenth
 CHILD_NICE = 10             # the child's scheduling priority, below the GUI's
-CHILD_BLAS_THREADS = max(1, (os.cpu_count() or 2) - 1)   # numpy's BLAS in the child: one core
-                            # is left to the GUI (OpenBLAS threads spin while they wait, and
-                            # would take it from the window; on 2 cores, +25 % steps/s measured)
+CHILD_BLAS_THREADS = None   # numpy's BLAS in the child: all cores, as headless. (One core was
+                            # left to the window when it drew more; bench/bench_training_gui.py
+                            # measures both: on 2 cores, 2 threads now train 10–15 % faster.)
 BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 JOIN_TIMEOUT = 3.0          # seconds to wait for the child to leave before terminating it
 
@@ -142,8 +143,8 @@ class Loop:
             send(("failed", generation, error_dict(err), None, 0))
             return
         started = clock()
-        # one batch in the making: [first step, losses, norm steps, norms, last sent, params sent]
-        batch = [len(tr.history), [], [], [], started, started]
+        # one batch in the making: [first step, losses, norm steps, norms, next send, params sent]
+        batch = [len(tr.history), [], [], [], started + EMIT_INTERVAL, started]
         done = 0
 
         def after_step(_i, loss) -> bool:
@@ -157,13 +158,15 @@ class Loop:
             index = len(tr.history)
             tr.record_norms = index < NORM_DENSE or index % NORM_STRIDE == 0
             now = clock()
-            if now - b[4] >= EMIT_INTERVAL:
+            if now >= b[4]:
                 params = None
                 if now - b[5] >= self.params_interval:
                     params, b[5] = tr.params, now
                 send(("progress", generation, b[0], np.asarray(b[1], dtype=float), b[2], b[3],
                       params, done, now - started))
-                batch[:5] = [b[0] + len(b[1]), [], [], [], now]
+                due = b[4] + EMIT_INTERVAL           # a steady cadence, unless a step ran late
+                due = due if due > now else now + EMIT_INTERVAL
+                batch[:5] = [b[0] + len(b[1]), [], [], [], due]
                 self._commands()
             return not stop.is_set()
 
