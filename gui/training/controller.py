@@ -21,12 +21,14 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 from engine import GraphError
 from engine.train import Trainer
 
+from .blas import SingleBlasThread
 from .commands import TrainParams
 from .display import TrainingDisplay
 from .mirror import Mirror
 from .worker import TrainWorker
 
-CANVAS_INTERVAL = 0.5          # seconds between canvas refreshes while training (at least)
+CANVAS_INTERVAL = 1.0          # seconds between canvas refreshes while training (at least):
+                               # numbers to read, not a ticker
 CANVAS_SHARE = 0.03            # … and never more than 3 % of the time (big tensors are slow;
                                # the training process shares the machine with this one)
 BOUNDARY_INTERVAL = 0.1        # seconds between data-view refreshes (when parameters arrived)
@@ -55,6 +57,7 @@ class TrainingController(TrainingDisplay, QObject):
         self._last_canvas = self._last_boundary = self._last_text = 0.0
         self._canvas_interval = CANVAS_INTERVAL
         self._rate: float | None = None
+        self.blas = SingleBlasThread()       # while a run goes, the cores are the child's
         self.worker = TrainWorker()
         self.worker.progress.connect(self._on_progress)
         self.worker.stopped.connect(self._on_stopped)
@@ -281,6 +284,10 @@ class TrainingController(TrainingDisplay, QObject):
             self._writing = False
 
     def _set_state(self, state: str) -> None:
+        if state in ("running", "pausing"):
+            self.blas.engage()
+        else:
+            self.blas.release()
         if state != self.state:
             self.state = state
             self.panel.set_state(state)
