@@ -3,17 +3,24 @@ towards 0) or exploding (climbing by decades) gradients show at a glance.
 
 Norms arrive sampled (every step at first, then every tenth; see engine/train_process.py); the x
 axis is the step, so sampling does not distort the picture. One curve per tensor, created once.
+The curves are redrawn at most five times a second (a trend, not a ticker; six curves cost
+more to draw than the loss plot): every sample is kept at once, and a timer draws the last ones
+when no more come.
 """
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .plotting import SERIES, Growing, SteadyRange, export_png, styled_plot
+from .plotting import PEAKS_PER_PIXEL, SERIES, cache_legend, Growing, SteadyRange, export_png, styled_plot
 
 TINY = 1e-30
+REDRAW_INTERVAL = 0.2       # seconds between redraws while norms stream in
 
 
 class GradNormPlot(QWidget):
@@ -30,6 +37,9 @@ class GradNormPlot(QWidget):
         self.names: list[str] = []
         self._data = Growing(1)
         self.range = SteadyRange(self.plot)
+        self._low, self._high = np.inf, -np.inf
+        self._drawn_at = -np.inf
+        self._pending = QTimer(self, singleShot=True, timeout=self.redraw)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -41,8 +51,10 @@ class GradNormPlot(QWidget):
             item.removeItem(curve)
         self.legend.clear()
         self.names = list(names)
-        self.curves = [item.plot(pen=pg.mkPen(SERIES[i % len(SERIES)], width=1.5), name=name)
+        self.curves = [item.plot(pen=pg.mkPen(SERIES[i % len(SERIES)], width=1), name=name,
+                                 autoDownsampleFactor=PEAKS_PER_PIXEL)
                        for i, name in enumerate(self.names)]
+        cache_legend(self.legend)
         self._data = Growing(1 + len(self.names))
         self._low, self._high = np.inf, -np.inf
         self.range.reset()
@@ -52,18 +64,30 @@ class GradNormPlot(QWidget):
             return
         rows = np.column_stack([np.asarray(steps, dtype=float), np.asarray(norms, dtype=float)])
         self._data.extend(rows)
-        data = self._data.view()
-        x = data[:, 0]
-        for i, curve in enumerate(self.curves):
-            curve.setData(x, np.maximum(data[:, 1 + i], TINY))
         values = np.maximum(rows[:, 1:], TINY)
         finite = values[np.isfinite(values)]
         if len(finite):
             self._low = min(self._low, float(finite.min()))
             self._high = max(self._high, float(finite.max()))
+        wait = self._drawn_at + REDRAW_INTERVAL - time.perf_counter()
+        if wait <= 0:
+            self.redraw()
+        elif not self._pending.isActive():
+            self._pending.start(max(1, int(1000 * wait)))
+
+    def redraw(self) -> None:
+        """Hand the curves everything appended so far."""
+        self._pending.stop()
+        self._drawn_at = time.perf_counter()
+        data = self._data.view()
+        x = data[:, 0]
+        for i, curve in enumerate(self.curves):
+            curve.setData(x, np.maximum(data[:, 1 + i], TINY))
+        if len(x) and np.isfinite(self._low):
             self.range.update(int(x[-1]) + 1, self._low, self._high, log=True)
 
     def clear(self) -> None:
+        self._pending.stop()
         self._data.clear()
         self._low, self._high = np.inf, -np.inf
         self.range.reset()
@@ -79,4 +103,6 @@ class GradNormPlot(QWidget):
         return self._data.view().copy()
 
     def export_png(self, path: str) -> None:
+        if self._pending.isActive():
+            self.redraw()
         export_png(self.plot, path)

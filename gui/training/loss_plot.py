@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .plotting import Growing, SteadyRange, export_png, styled_plot
+from .plotting import PEAKS_PER_PIXEL, Growing, cache_legend, SteadyRange, export_png, styled_plot
 
 SMOOTHING = 0.03            # exponential moving average weight of the newest loss
 _CHUNK = 256                # EMA in chunks so (1 − α)^−i stays far from overflow
@@ -45,8 +45,12 @@ class LossPlot(QWidget):
         item.setClipToView(True)
         item.addLegend(offset=(-10, 10), labelTextColor="#33332f",
                                 brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen("#d0d0cb"))
-        self.raw = item.plot(pen=pg.mkPen("#9ec5e8", width=1), name="per step")
-        self.smooth = item.plot(pen=pg.mkPen("#08519c", width=2), name="smoothed")
+        self.raw = item.plot(pen=pg.mkPen("#9ec5e8", width=1), name="per step",
+                             autoDownsampleFactor=PEAKS_PER_PIXEL)
+        self.smooth = item.plot(pen=pg.mkPen("#08519c", width=2), name="smoothed",
+                                autoDownsampleFactor=PEAKS_PER_PIXEL)
+        self.smooth.setDownsampling(auto=True, method="subsample")   # smooth: 1 point/pixel
+        cache_legend(item.legend)
         self._xy = Growing(3)            # step, loss, smoothed loss
         self.range = SteadyRange(self.plot)
         self._low, self._high = math.inf, -math.inf

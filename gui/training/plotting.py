@@ -13,6 +13,9 @@ from PySide6.QtWidgets import QGraphicsItem
 BACKGROUND = "#ffffff"
 AXIS = "#55554f"
 TEXT = "#33332f"
+PEAKS_PER_PIXEL = 1.0       # downsampling bins per pixel column: peak mode draws each column's
+                            # min and max, the curve's exact envelope (pyqtgraph's default, 5,
+                            # draws five times the segments for the same picture)
 # Okabe–Ito: distinguishable for colour-blind readers, one per trainable tensor.
 SERIES = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000",
           "#f0e442"]
@@ -84,6 +87,16 @@ class SteadyRange:
         if (x, y) != self.current:
             self.current = (x, y)
             self.box.setRange(xRange=(0, x), yRange=y, padding=0.02)
+
+
+def cache_legend(legend) -> None:
+    """Paint the legend (a box of text over the curves) once into a pixmap, not in every frame
+    that redraws the curves beneath it; call again after adding entries."""
+    stack = [legend]
+    while stack:
+        item = stack.pop()
+        item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        stack.extend(item.childItems())
 
 
 def export_png(widget: pg.PlotWidget, path: str, width: int = 1200) -> None:
