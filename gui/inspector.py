@@ -92,7 +92,8 @@ class Inspector(QScrollArea):
             self._build_edge(self.edge)
         else:
             self.node = self.edge = None
-            self._build_empty()
+            if not self._showing_empty:          # e.g. a new result while nothing is selected:
+                self._build_empty()              # a new page would relayout the whole window
         page = self.widget()
         if page is not None and page.layout() is not None:
             page.layout().activate()       # lay out now: a grab or paint may come before events
@@ -128,6 +129,7 @@ class Inspector(QScrollArea):
         self.editors, self.config_widgets, self.label_edit = {}, {}, None
         self._signature = self._result_box = self._result_key = None
         self._result_rows = []
+        self._showing_empty = False
         self.page_builds += 1
         return layout
 
@@ -138,6 +140,7 @@ class Inspector(QScrollArea):
                       "Tab on the canvas. Ctrl+R runs forward and backward.")
         hint.setStyleSheet("color: #666;")
         layout.addWidget(hint)
+        self._showing_empty = True
 
     # ------------------------------------------------------------ node page
     def _build_node(self, node: str) -> None:

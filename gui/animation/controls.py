@@ -95,6 +95,7 @@ class AnimationPanel(QWidget):
         self._layout()
         # An explicit minimum: the controls' row must not force a minimum window width.
         self.setMinimumSize(240, 120)
+        self.on_screen = True                # see set_on_screen
         controller.cursor_changed.connect(self.refresh)
         controller.timeline_changed.connect(lambda _: self.refresh())
         controller.playing_changed.connect(self._playing)
@@ -153,9 +154,13 @@ class AnimationPanel(QWidget):
         self.play_button.setIcon(self.style().standardIcon(icon))
 
     def refresh(self) -> None:
-        """The slider and step counter at once; the explanation and heatmaps of the active
-        step only while the panel is visible (hidden behind another tab, a new Result costs
-        only the slider; showing the panel brings the text up to date)."""
+        """The slider, step counter, explanation and heatmaps of the active step, while the
+        panel is on screen. Hidden or behind another tab, a new Result (many a second while training
+        runs) touches nothing: a label that changes size there would relay out the whole
+        window. Showing the panel brings it up to date."""
+        if not (self.isVisible() and self.on_screen):
+            self._explained = False        # shown again, it refreshes; nothing built meanwhile
+            return
         tl = self.ctl.timeline
         n = len(tl) if tl is not None else 0
         self.timeline.blockSignals(True)
@@ -175,9 +180,6 @@ class AnimationPanel(QWidget):
         self.step_label.setText(f"step {self.ctl.cursor} / {n} · {tl.phase_at(self.ctl.cursor)}")
         self.step_label.setToolTip(f"{tl.forward_count} forward steps, "
                                    f"{n - tl.forward_count} backward steps")
-        if not self.isVisible():
-            self._explained = False        # showEvent explains; nothing built meanwhile
-            return
         self._explain()
 
     def _explain(self) -> None:
@@ -196,10 +198,17 @@ class AnimationPanel(QWidget):
         self.body.setText(explain.explain_step(graph, result, active.subject))
         self._show_matrices(active.step)
 
+    def set_on_screen(self, on: bool) -> None:
+        """From the dock's visibilityChanged: a dock whose tab is behind another stays
+        "visible" to Qt (it is only moved off screen), so only the dock can tell."""
+        self.on_screen = bool(on)
+        if self.on_screen and not self._explained:
+            self.refresh()
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._explained:
-            self._explain()
+            self.refresh()
 
     def show_stale(self, message: str, stopped: bool = True) -> None:
         self._explained = True

@@ -32,6 +32,7 @@ class Animation(QObject):
         self.overlay = Overlay(window.scene, self.controller, self)
         self.panel = AnimationPanel(self.controller, self)
         self.dock = window.add_bottom_dock(self.panel, "Animation")
+        self.dock.visibilityChanged.connect(self.panel.set_on_screen)
         self.badges = GradCheckBadges(window.scene)
         self.reverse = ReverseView(window.scene)
         self.magnitude = MagnitudeView(window.scene)

@@ -77,8 +77,9 @@ class BoundaryPlot(QWidget):
             self.points.setData(dataset.X[:, 0], dataset.Y[:, 0], brush=pg.mkBrush(CLASS1))
         else:
             self.mode = "none"
-            self._say(f"{d} features → {k} targets: the picture needs 2 features "
+            self._say(f"{d} features → {k} targets:\nthe picture needs 2 features\n"
                       f"(or 1 feature and 1 target)")
+            return                              # the note's own range, not autoRange's
         item.autoRange()
 
     def _prepare_plane(self, X: np.ndarray) -> None:

@@ -114,6 +114,10 @@ class TrainingPanel(QWidget):
         self.steps.valueChanged.connect(self._steps_changed)
         self.stats = QLabel("Not trained yet")
         self.stats.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        # Two lines, whatever they say: a label whose size follows its text relays out (and
+        # repaints) the whole panel five times a second while training runs.
+        self.stats.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.stats.setFixedHeight(2 * self.stats.fontMetrics().lineSpacing() + 2)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #c62828;")
@@ -255,14 +259,10 @@ class TrainingPanel(QWidget):
                       loss: float | None, best: float | None) -> None:
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(min(done, total))
-        parts = [f"step {step:,}"]
-        if rate:
-            parts.append(f"{rate:,.0f} steps/s")
-        if loss is not None:
-            parts.append(f"loss {loss:.4g}")
-        if best is not None:
-            parts.append(f"best {best:.4g}")
-        self.stats.setText(" · ".join(parts))
+        first = [f"step {step:,}"] + ([f"{rate:,.0f} steps/s"] if rate else [])
+        second = ([f"loss {loss:.4g}"] if loss is not None else []) + (
+            [f"best {best:.4g}"] if best is not None else [])
+        self.stats.setText(" · ".join(first) + "\n" + " · ".join(second))
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
