@@ -148,7 +148,7 @@ def test_the_window_answers_within_50_ms_while_training(qtbot, studio):
     assert controller.state == "running"
     late = np.array([g - 5 for g in gaps[1:]])
     # Plot frames never delay an event by 50 ms; the canvas + inspector refresh (at most every
-    # 0.5 s, paced to ≤ 5 % of the time) may, once, on a busy machine: allow one such answer.
+    # 1 s, paced to ≤ 3 % of the time) may, once, on a busy machine: allow one such answer.
     assert np.sort(late)[-2] < 50, f"answers {sorted(late)[-5:]} ms"
     assert late.max() < 250 and float(np.median(late)) < 15
     controller.stop()

@@ -1,0 +1,88 @@
+"""While training runs the GUI shares the machine with the training process, so it draws only
+what changed: one BLAS thread here, gradient norms redrawn at most five times a second (every
+sample kept), a progress text that never relays out the panel, and no work for docks that are
+off screen or an inspector with nothing selected."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from threadpoolctl import threadpool_info
+
+from engine import run
+
+from gui.training.grad_norm_plot import REDRAW_INTERVAL, GradNormPlot
+
+from training_helpers import open_example, wait_run
+
+
+def blas_threads() -> int:
+    return max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+
+def test_this_process_uses_one_blas_thread_only_while_a_run_goes(qtbot, studio):
+    window, _ = studio
+    before = blas_threads()
+    controller = open_example(window, "xor_mlp.json")
+    controller.panel.steps.setValue(10_000_000)
+    qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
+    assert controller.state == "running" and blas_threads() == 1
+    qtbot.mouseClick(controller.panel.pause_button, Qt.LeftButton)
+    assert wait_run(qtbot, controller) == "paused"
+    assert blas_threads() == before
+
+
+def test_norms_are_kept_at_once_and_drawn_at_most_five_times_a_second(qtbot):
+    plot = GradNormPlot()
+    qtbot.addWidget(plot)
+    plot.set_names(["W", "b"])
+    plot.append([0], [[1.0, 0.5]])                     # the first batch is drawn at once
+    assert list(plot.curves[0].yData) == [1.0]
+    plot.append([1, 2], [[0.9, 0.4], [0.8, 0.3]])      # within the interval: kept, not drawn
+    np.testing.assert_array_equal(plot.norms(), [[0, 1.0, 0.5], [1, 0.9, 0.4], [2, 0.8, 0.3]])
+    assert len(plot.curves[0].yData) == 1
+    qtbot.waitUntil(lambda: len(plot.curves[0].yData) == 3,
+                    timeout=int(5000 * REDRAW_INTERVAL))            # the timer draws the rest
+    np.testing.assert_array_equal(plot.curves[1].yData, [0.5, 0.4, 0.3])
+
+
+def test_the_progress_text_does_not_move_anything_in_the_panel(qtbot, studio):
+    _, controller = studio
+    panel = controller.panel
+    panel.show_progress(1, 10, 1, 12.0, 0.5, 0.5)
+    qtbot.wait(20)
+    geometry = {w: w.geometry() for w in (panel.stats, panel.progress, panel.message)}
+    panel.show_progress(9_999_999, 10_000_000, 123_456_789, 123_456.7, 1.234567e-7, 1.2e-7)
+    qtbot.wait(20)
+    assert {w: w.geometry() for w in geometry} == geometry
+    assert panel.stats.text() == ("step 123,456,789 · 123,457 steps/s\n"
+                                  "loss 1.235e-07 · best 1.2e-07")
+
+
+def test_the_inspector_keeps_its_page_when_a_result_arrives_and_nothing_is_selected(studio):
+    window, _ = studio
+    open_example(window, "xor_mlp.json")
+    window.scene.clearSelection()
+    inspector = window.inspector
+    inspector.rebuild()
+    builds = inspector.page_builds
+    for _ in range(3):
+        window.show_result(run(window.graph))
+        inspector.rebuild()
+    assert inspector.page_builds == builds
+
+
+def test_the_animation_panel_waits_while_its_tab_is_behind_another(qtbot, studio):
+    window, controller = studio
+    open_example(window, "xor_mlp.json")
+    anim = window.animation
+    controller.dock.raise_()                           # the Training tab in front
+    qtbot.waitUntil(lambda: not anim.panel.on_screen)
+    assert anim.panel.isVisible()                      # Qt's view: only moved off screen
+    title = anim.panel.title.text()
+    window.show_result(run(window.graph, trace=True))
+    assert anim.panel.title.text() == title            # nothing laid out for an unseen tab
+    anim.dock.raise_()
+    qtbot.waitUntil(lambda: anim.panel.on_screen)
+    assert anim.panel.title.text() != title            # brought up to date when shown
+    assert f" / {len(anim.controller.timeline)} · " in anim.panel.step_label.text()
