@@ -1,15 +1,18 @@
 """Training speed with the GUI running, against the headless engine in the same run.
 
-For xor_mlp.json and a 784-128-64-10 dense network (synthetic data, batch 64), measures steps per
-second of ``Trainer.run`` alone, then of the Training dock in the real main window (training
-process, live loss / boundary / gradient-norm plots, canvas refresh), and the GUI's cost in %,
-plus how much of one core the GUI process itself used meanwhile. Each graph is measured
-``ROUNDS`` times, headless and GUI alternating, so a busy machine shows as spread, not as a
-verdict.
-Then the loss plot's frame cost (``setData`` + a full repaint) with 100,000 steps on it.
+For xor_mlp.json and a 784-128-64-10 dense network (synthetic data, batch 64): ``Trainer.run``
+alone (headless) and the Training dock in the real main window (training process, live loss /
+data / gradient-norm plots, canvas refresh) take turns in one process, ``PAIRS`` times, in
+segments of ``SEGMENT`` seconds (Pause and Resume between them). This machine's speed drifts
+over seconds, so each GUI segment is compared with the mean of the headless segments on either
+side of it; the GUI's cost is the median over the pairs, with its range. Also printed: how much
+of one core the GUI process used, and the plot's update rate.
+Then the loss plot's frame cost (``setData`` + a synchronous repaint of its viewport) with
+100,000 steps on it.
 
-Run: python bench/bench_training_gui.py [graph …]   (offscreen by default; prints figures; not part of the
-test run). Targets (issue 5): GUI cost ≤ 10 %; ≤ 5 ms per loss-plot frame at 100,000 steps.
+Run: python bench/bench_training_gui.py [graph …]   (offscreen by default; prints figures; not
+part of the test run; PAIRS=n to change the number of pairs). Targets (issue 5): GUI cost
+≤ 10 %; ≤ 5 ms per loss-plot frame at 100,000 steps.
 """
 
 from __future__ import annotations
@@ -48,8 +51,8 @@ def dense_784() -> tuple[Graph, Dataset]:
 CASES = {
     "xor_mlp.json": dict(load=lambda: (fileformat.load(ROOT / "resources/examples/xor_mlp.json"),
                                        builtin("xor")),
-                         optimizer="adam", lr=0.1, batch=4, steps=60_000),
-    "784-128-64-10": dict(load=dense_784, optimizer="adam", lr=0.001, batch=64, steps=3000),
+                         optimizer="adam", lr=0.1, batch=4),
+    "784-128-64-10": dict(load=dense_784, optimizer="adam", lr=0.001, batch=64),
 }
 
 

@@ -45,9 +45,11 @@ class LossPlot(QWidget):
         item.setClipToView(True)
         item.addLegend(offset=(-10, 10), labelTextColor="#33332f",
                                 brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen("#d0d0cb"))
-        self.raw = item.plot(pen=pg.mkPen("#9ec5e8", width=1), name="per step",
+        # Both 1 px wide, told apart by colour: a wider pen goes through Qt's path stroker,
+        # which took 40 % of a frame (bench/bench_training_gui.py).
+        self.raw = item.plot(pen=pg.mkPen("#b3d1ec", width=1), name="per step",
                              autoDownsampleFactor=PEAKS_PER_PIXEL)
-        self.smooth = item.plot(pen=pg.mkPen("#08519c", width=2), name="smoothed",
+        self.smooth = item.plot(pen=pg.mkPen("#08306b", width=1), name="smoothed",
                                 autoDownsampleFactor=PEAKS_PER_PIXEL)
         self.smooth.setDownsampling(auto=True, method="subsample")   # smooth: 1 point/pixel
         cache_legend(item.legend)

@@ -38,14 +38,16 @@ def styled_plot(title: str, left: str, bottom: str = "step") -> pg.PlotWidget:
 
 
 STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+STEP_AXIS = (1.0, 2.0, 2.5, 5.0, 10.0)     # the step axis grows all the time: 4 new ranges a
+                                           # decade, not 8 (each redraws axes, grid and curves)
 
 
-def nice_ceiling(value: float) -> float:
-    """The next of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10^k at or above ``value``."""
+def nice_ceiling(value: float, steps=STEPS) -> float:
+    """The next of ``steps`` × 10^k (by default 1, 1.5, 2, 3, 4, 5, 6, 8) at or above ``value``."""
     if value <= 0:
         return 1.0
     decade = 10.0 ** math.floor(math.log10(value))
-    return next(m * decade for m in STEPS if m * decade >= value * (1 - 1e-12))
+    return next(m * decade for m in steps if m * decade >= value * (1 - 1e-12))
 
 
 class SteadyRange:
@@ -76,7 +78,7 @@ class SteadyRange:
     def update(self, steps: int, low: float, high: float, log: bool) -> None:
         if not self.follow or not (math.isfinite(low) and math.isfinite(high)):
             return
-        x = nice_ceiling(max(steps, 10))
+        x = nice_ceiling(max(steps, 10), STEP_AXIS)
         if log:
             low, high = max(low, 1e-300), max(high, 1e-300)
             y = (math.floor(math.log10(low)), math.ceil(math.log10(high) + 1e-9))

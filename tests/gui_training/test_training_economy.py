@@ -86,3 +86,11 @@ def test_the_animation_panel_waits_while_its_tab_is_behind_another(qtbot, studio
     qtbot.waitUntil(lambda: anim.panel.on_screen)
     assert anim.panel.title.text() != title            # brought up to date when shown
     assert f" / {len(anim.controller.timeline)} · " in anim.panel.step_label.text()
+
+
+def test_the_step_axis_grows_by_four_nice_ranges_a_decade():
+    from gui.training.plotting import STEP_AXIS, nice_ceiling
+    bounds = {nice_ceiling(s, STEP_AXIS) for s in range(1001, 10_001)}
+    assert sorted(bounds) == [2000.0, 2500.0, 5000.0, 10_000.0]
+    assert nice_ceiling(2501, STEP_AXIS) == 5000.0 and nice_ceiling(2500, STEP_AXIS) == 2500.0
+    assert nice_ceiling(0.7) == 0.8 and nice_ceiling(31) == 40.0      # the value axes' steps
