@@ -56,7 +56,7 @@ CASES = {
 }
 
 
-PAIRS = int(os.environ.get("PAIRS", 8))
+PAIRS = int(os.environ.get("PAIRS", 12))
 SEGMENT = 1.5               # seconds per measured segment
 
 

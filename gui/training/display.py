@@ -12,8 +12,8 @@ from engine.train import fed_inputs
 
 from .mirror import Mirror
 
-TEXT_INTERVAL = 0.2            # seconds between progress-text updates (a QProgressBar repaints
-                               # itself synchronously on every new value)
+TEXT_INTERVAL = 0.25           # seconds between progress-text updates: four a second are
+                               # readable, and each one repaints part of the panel
 
 
 class TrainingDisplay:

@@ -3,9 +3,9 @@ towards 0) or exploding (climbing by decades) gradients show at a glance.
 
 Norms arrive sampled (every step at first, then every tenth; see engine/train_process.py); the x
 axis is the step, so sampling does not distort the picture. One curve per tensor, created once.
-The curves are redrawn at most five times a second (a trend, not a ticker; six curves cost
-more to draw than the loss plot): every sample is kept at once, and a timer draws the last ones
-when no more come.
+The curves are redrawn at most twice a second (a trend, not a ticker; while training runs, every
+frame drawn here is taken from the training process's cores): every sample is kept at once, and
+a timer draws the last ones when no more come.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from .plotting import PEAKS_PER_PIXEL, SERIES, cache_legend, Growing, SteadyRange, export_png, styled_plot
 
 TINY = 1e-30
-REDRAW_INTERVAL = 0.2       # seconds between redraws while norms stream in
+REDRAW_INTERVAL = 0.5       # seconds between redraws while norms stream in
 
 
 class GradNormPlot(QWidget):

@@ -1,5 +1,5 @@
 """While training runs the GUI shares the machine with the training process, so it draws only
-what changed: one BLAS thread here, gradient norms redrawn at most five times a second (every
+what changed: one BLAS thread here, gradient norms redrawn at most twice a second (every
 sample kept), a progress text that never relays out the panel, and no work for docks that are
 off screen or an inspector with nothing selected."""
 
@@ -32,7 +32,7 @@ def test_this_process_uses_one_blas_thread_only_while_a_run_goes(qtbot, studio):
     assert blas_threads() == before
 
 
-def test_norms_are_kept_at_once_and_drawn_at_most_five_times_a_second(qtbot):
+def test_norms_are_kept_at_once_and_drawn_at_most_twice_a_second(qtbot):
     plot = GradNormPlot()
     qtbot.addWidget(plot)
     plot.set_names(["W", "b"])
