@@ -1,7 +1,7 @@
 """GUI-thread cost of show_result on the 784-128-64-10 network with a dense node selected
 (target: ≤ 100 ms per call while the animation is not playing; training calls show_result
-every ~0.5 s). Prints the first call (which builds the inspector page) and the median of the
-repeated calls that follow, traced (Run) and untraced (training), each including the queued
+about once a second). Prints the first call (which builds the inspector page) and the median of
+the repeated calls that follow, traced (Run) and untraced (training), each including the queued
 inspector refresh; also the cost of selecting the dense node.
 
     QT_QPA_PLATFORM=offscreen python bench/bench_inspector.py

@@ -4,7 +4,7 @@ downstream gradients from the last Result's trace. It edits only through the win
 methods.
 
 Rebuilding a page is reserved for a new selection or a changed node (label, settings, output,
-error, a tensor's kind or shape). A new Result (training sends one every half second) refreshes
+error, a tensor's kind or shape). A new Result (training sends one every second) refreshes
 only the Result section, reusing its heatmaps; new tensor values of the same shape (a training
 write-back, an undo) are shown in the existing editors."""
 

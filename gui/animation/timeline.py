@@ -52,7 +52,7 @@ class Timeline:
 
     def __init__(self, graph: ComputationGraph, result: Result) -> None:
         """Cheap: the step list is built on first use (play, step, scrub, a visible panel), so
-        a Result that nobody animates (training sends one every half second) costs nothing."""
+        a Result that nobody animates (training sends one every second) costs nothing."""
         self.graph, self.result = graph, result
         self.forward_count = len(result.order)
         self._length = self.forward_count + len(result.trace or ())

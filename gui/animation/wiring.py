@@ -174,7 +174,7 @@ class Animation(QObject):
 
     def _follow_in_inspector(self, cursor: int) -> None:
         """On a matrix step taken by hand, select its node so the inspector shows heatmaps.
-        Only while the user drives the animation: a new Result (training sends one every half
+        Only while the user drives the animation: a new Result (training sends one every
         second) puts the cursor at the end, which must not change the selection."""
         if not self.overlay.engaged or self.controller.playing:
             return

@@ -115,7 +115,7 @@ class TrainingPanel(QWidget):
         self.stats = QLabel("Not trained yet")
         self.stats.setTextInteractionFlags(Qt.TextSelectableByMouse)
         # Two lines, whatever they say: a label whose size follows its text relays out (and
-        # repaints) the whole panel five times a second while training runs.
+        # repaints) the whole panel four times a second while training runs.
         self.stats.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.stats.setFixedHeight(2 * self.stats.fontMetrics().lineSpacing() + 2)
         self.message = QLabel()

@@ -176,7 +176,7 @@ def test_repeated_results_refresh_only_the_result_section(qtbot, window):
     editors, builds = dict(ins.editors), ins.page_builds
     made = TensorEditor.constructed
     heatmaps = ins.widget().findChildren(Heatmap)
-    for _ in range(5):                         # what training does every half second
+    for _ in range(5):                         # what training does once a second
         result = engine.run(w.graph, trace=False)
         w.show_result(result)
         qtbot.wait(1)                          # the queued inspector refresh

@@ -190,7 +190,7 @@ def test_labels_follow_a_moved_node(open_example, qtbot):
 
 
 def test_a_new_result_prepares_nothing_while_the_animation_is_idle(qtbot, open_example):
-    """Training sends a Result every half second: with the Animation dock closed and nothing
+    """Training sends a Result every second: with the Animation dock closed and nothing
     playing, it must neither build the step list nor change the selection."""
     import engine
     window, anim = open_example("two_layer_sigmoid")
