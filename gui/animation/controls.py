@@ -96,6 +96,7 @@ class AnimationPanel(QWidget):
         # An explicit minimum: the controls' row must not force a minimum window width.
         self.setMinimumSize(240, 120)
         self.on_screen = True                # see set_on_screen
+        self._controls_behind = False        # a refresh skipped the controls while unseen
         controller.cursor_changed.connect(self.refresh)
         controller.timeline_changed.connect(lambda _: self.refresh())
         controller.playing_changed.connect(self._playing)
@@ -155,12 +156,28 @@ class AnimationPanel(QWidget):
 
     def refresh(self) -> None:
         """The slider, step counter, explanation and heatmaps of the active step, while the
-        panel is on screen. Hidden or behind another tab, a new Result (many a second while training
-        runs) touches nothing: a label that changes size there would relay out the whole
-        window. Showing the panel brings it up to date."""
-        if not (self.isVisible() and self.on_screen):
+        panel is on screen. Hidden or behind another tab, a new Result (one a second while
+        training runs) touches nothing: a label that changes size there would relay out the
+        whole window. Showing the panel brings it up to date."""
+        if not self._shown():
             self._explained = False        # shown again, it refreshes; nothing built meanwhile
+            self._controls_behind = True
             return
+        tl = self._sync_controls()
+        if tl is None:
+            self.title.setText("Run the graph (Ctrl+R) or press ▶")
+            self.body.setText(HINT)
+            self._show_matrices(None)
+            self._explained = True
+            return
+        self._explain()
+
+    def _shown(self) -> bool:
+        return self.isVisible() and self.on_screen
+
+    def _sync_controls(self):
+        """Slider, buttons and step counter from the controller; returns its timeline."""
+        self._controls_behind = False
         tl = self.ctl.timeline
         n = len(tl) if tl is not None else 0
         self.timeline.blockSignals(True)
@@ -172,15 +189,18 @@ class AnimationPanel(QWidget):
             w.setEnabled(n > 0)
         if tl is None:
             self.step_label.setText("no result yet")
-            self.title.setText("Run the graph (Ctrl+R) or press ▶")
-            self.body.setText(HINT)
-            self._show_matrices(None)
-            self._explained = True
-            return
+            return None
         self.step_label.setText(f"step {self.ctl.cursor} / {n} · {tl.phase_at(self.ctl.cursor)}")
         self.step_label.setToolTip(f"{tl.forward_count} forward steps, "
                                    f"{n - tl.forward_count} backward steps")
-        self._explain()
+        return tl
+
+    def _catch_up(self) -> None:
+        """On coming on screen: everything skipped meanwhile (a stale notice stays shown)."""
+        if not self._explained:
+            self.refresh()
+        elif self._controls_behind:
+            self._sync_controls()
 
     def _explain(self) -> None:
         self._explained = True
@@ -202,13 +222,13 @@ class AnimationPanel(QWidget):
         """From the dock's visibilityChanged: a dock whose tab is behind another stays
         "visible" to Qt (it is only moved off screen), so only the dock can tell."""
         self.on_screen = bool(on)
-        if self.on_screen and not self._explained:
-            self.refresh()
+        if self._shown():
+            self._catch_up()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not self._explained:
-            self.refresh()
+        if self._shown():
+            self._catch_up()
 
     def show_stale(self, message: str, stopped: bool = True) -> None:
         self._explained = True

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from threadpoolctl import threadpool_info
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from engine import run
 
@@ -22,28 +22,53 @@ def blas_threads() -> int:
 
 def test_this_process_uses_one_blas_thread_only_while_a_run_goes(qtbot, studio):
     window, _ = studio
-    before = blas_threads()
-    controller = open_example(window, "xor_mlp.json")
-    controller.panel.steps.setValue(10_000_000)
-    qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
-    assert controller.state == "running" and blas_threads() == 1
-    qtbot.mouseClick(controller.panel.pause_button, Qt.LeftButton)
-    assert wait_run(qtbot, controller) == "paused"
-    assert blas_threads() == before
+    with threadpool_limits(limits=2, user_api="blas"):  # two, even on a one-core runner
+        controller = open_example(window, "xor_mlp.json")
+        controller.panel.steps.setValue(10_000_000)
+        qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
+        assert controller.state == "running" and blas_threads() == 1
+        qtbot.mouseClick(controller.panel.pause_button, Qt.LeftButton)
+        assert wait_run(qtbot, controller) == "paused"
+        assert blas_threads() == 2
+        qtbot.mouseClick(controller.panel.pause_button, Qt.LeftButton)     # Resume
+        assert blas_threads() == 1
+        controller.shutdown()                          # as when the window closes
+        assert controller.state != "running" and blas_threads() == 2
 
 
-def test_norms_are_kept_at_once_and_drawn_at_most_twice_a_second(qtbot):
+def test_two_holders_share_the_limit_and_the_last_one_lifts_it():
+    from gui.training.blas import SingleBlasThread
+    with threadpool_limits(limits=2, user_api="blas"):
+        a, b = SingleBlasThread(), SingleBlasThread()
+        a.engage()
+        b.engage()
+        a.release()
+        a.release()                                    # idempotent: b still holds it
+        assert blas_threads() == 1
+        b.release()
+        assert blas_threads() == 2
+
+
+def test_norms_are_kept_at_once_and_drawn_at_most_twice_a_second(qtbot, monkeypatch):
+    from gui.training import grad_norm_plot
+    now = [100.0]
+    monkeypatch.setattr(grad_norm_plot, "clock", lambda: now[0])
     plot = GradNormPlot()
     qtbot.addWidget(plot)
     plot.set_names(["W", "b"])
     plot.append([0], [[1.0, 0.5]])                     # the first batch is drawn at once
     assert list(plot.curves[0].yData) == [1.0]
+    now[0] += REDRAW_INTERVAL / 2
     plot.append([1, 2], [[0.9, 0.4], [0.8, 0.3]])      # within the interval: kept, not drawn
     np.testing.assert_array_equal(plot.norms(), [[0, 1.0, 0.5], [1, 0.9, 0.4], [2, 0.8, 0.3]])
     assert len(plot.curves[0].yData) == 1
-    qtbot.waitUntil(lambda: len(plot.curves[0].yData) == 3,
-                    timeout=int(5000 * REDRAW_INTERVAL))            # the timer draws the rest
-    np.testing.assert_array_equal(plot.curves[1].yData, [0.5, 0.4, 0.3])
+    now[0] += REDRAW_INTERVAL / 2
+    plot.append([3], [[0.7, 0.2]])                     # the interval is over: this batch draws
+    np.testing.assert_array_equal(plot.curves[1].yData, [0.5, 0.4, 0.3, 0.2])
+    now[0] += REDRAW_INTERVAL / 10
+    plot.append([4], [[0.6, 0.1]])                     # the last batch of a run: kept…
+    assert len(plot.curves[0].yData) == 4
+    qtbot.waitUntil(lambda: len(plot.curves[0].yData) == 5, timeout=5000)   # …the timer draws it
 
 
 def test_the_progress_text_does_not_move_anything_in_the_panel(qtbot, studio):
@@ -86,6 +111,25 @@ def test_the_animation_panel_waits_while_its_tab_is_behind_another(qtbot, studio
     qtbot.waitUntil(lambda: anim.panel.on_screen)
     assert anim.panel.title.text() != title            # brought up to date when shown
     assert f" / {len(anim.controller.timeline)} · " in anim.panel.step_label.text()
+
+
+def test_a_stale_notice_behind_another_tab_keeps_the_controls_current(qtbot, studio):
+    window, controller = studio
+    open_example(window, "xor_mlp.json")
+    anim = window.animation
+    controller.dock.raise_()
+    qtbot.waitUntil(lambda: not anim.panel.on_screen)
+    window.show_result(run(window.graph, trace=True))  # unseen: the controls wait…
+    node, tensors = next((n, window.graph.node(n)["tensors"]) for n in window.graph.nx.nodes
+                         if window.graph.node(n)["tensors"])
+    name, value = next(iter(tensors.items()))
+    window.graph.set_tensors({(node, name): np.asarray(value) + 1.0})   # …and an edit: stale
+    anim.dock.raise_()
+    qtbot.waitUntil(lambda: anim.panel.on_screen)
+    n = len(anim.controller.timeline)
+    assert anim.panel.title.text().startswith("Stopped") or "changed" in anim.panel.title.text()
+    assert anim.panel.timeline.maximum() == n and anim.panel.next_button.isEnabled()
+    assert f" / {n} · " in anim.panel.step_label.text()
 
 
 def test_the_step_axis_grows_by_four_nice_ranges_a_decade():
