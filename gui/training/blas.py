@@ -10,26 +10,37 @@ child. threadpoolctl switches the thread count of the BLAS numpy loaded, at run 
 from __future__ import annotations
 
 
+_controller = None           # threadpoolctl's view of the loaded BLAS (scanned once)
+_limiter = None              # the process-wide limit while anyone holds it
+_holders = 0                 # engaged SingleBlasThread objects (one per window's training)
+
+
 class SingleBlasThread:
-    """``engage()`` limits BLAS to one thread until ``release()``; both are idempotent."""
+    """``engage()`` limits BLAS to one thread until ``release()``; both are idempotent. The
+    limit is the process's, so several holders (two windows training) share it: the original
+    thread count comes back when the last one lets go."""
 
     def __init__(self) -> None:
-        self._controller = None
-        self._limiter = None
-
-    @property
-    def engaged(self) -> bool:
-        return self._limiter is not None
+        self.engaged = False
 
     def engage(self) -> None:
-        if self._limiter is not None:
+        global _controller, _limiter, _holders
+        if self.engaged:
             return
-        if self._controller is None:
-            from threadpoolctl import ThreadpoolController   # scans loaded libraries: once
-            self._controller = ThreadpoolController()
-        self._limiter = self._controller.limit(limits=1, user_api="blas")
+        self.engaged = True
+        _holders += 1
+        if _limiter is None:
+            if _controller is None:
+                from threadpoolctl import ThreadpoolController
+                _controller = ThreadpoolController()
+            _limiter = _controller.limit(limits=1, user_api="blas")
 
     def release(self) -> None:
-        limiter, self._limiter = self._limiter, None
-        if limiter is not None:
+        global _limiter, _holders
+        if not self.engaged:
+            return
+        self.engaged = False
+        _holders -= 1
+        if _holders == 0 and _limiter is not None:
+            limiter, _limiter = _limiter, None
             limiter.restore_original_limits()
