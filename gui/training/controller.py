@@ -206,10 +206,8 @@ class TrainingController(TrainingDisplay, QObject):
             return
         started, cpu = time.perf_counter(), time.process_time()
         canvas = self._take(p)
-        # Draw the frame now, in this wake-up, not in two more (the scenes' queued updates, then
-        # the window's repaint): each wake-up takes a core from the training process.
-        QCoreApplication.sendPostedEvents()
         if canvas:                             # what the canvas + inspector cost, paced:
+            QCoreApplication.sendPostedEvents()     # their repaint included; and the CPU time
             cost = max(time.perf_counter() - started, time.process_time() - cpu)   # (threads)
             self._canvas_interval = max(CANVAS_INTERVAL, cost / CANVAS_SHARE)
 

@@ -4,8 +4,9 @@ towards 0) or exploding (climbing by decades) gradients show at a glance.
 Norms arrive sampled (every step at first, then every tenth; see engine/train_process.py); the x
 axis is the step, so sampling does not distort the picture. One curve per tensor, created once.
 The curves are redrawn at most twice a second (a trend, not a ticker; while training runs, every
-frame drawn here is taken from the training process's cores): every sample is kept at once, and
-a timer draws the last ones when no more come.
+frame drawn here is taken from the training process's cores), by the batch that finds the
+interval over: every sample is kept at once, and a timer draws the last ones only if no batch
+comes for a while (the end of a run also draws them at once).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from .plotting import PEAKS_PER_PIXEL, SERIES, cache_legend, Growing, SteadyRang
 
 TINY = 1e-30
 REDRAW_INTERVAL = 0.5       # seconds between redraws while norms stream in
+QUIET = 0.15                # …and how long after the interval, with no batch, the timer draws
+clock = time.perf_counter
 
 
 class GradNormPlot(QWidget):
@@ -69,16 +72,16 @@ class GradNormPlot(QWidget):
         if len(finite):
             self._low = min(self._low, float(finite.min()))
             self._high = max(self._high, float(finite.max()))
-        wait = self._drawn_at + REDRAW_INTERVAL - time.perf_counter()
+        wait = self._drawn_at + REDRAW_INTERVAL - clock()
         if wait <= 0:
             self.redraw()
-        elif not self._pending.isActive():
-            self._pending.start(max(1, int(1000 * wait)))
+        else:                           # restarted by every batch: a fallback, not a ticker
+            self._pending.start(int(1000 * (wait + QUIET)))
 
     def redraw(self) -> None:
         """Hand the curves everything appended so far."""
         self._pending.stop()
-        self._drawn_at = time.perf_counter()
+        self._drawn_at = clock()
         data = self._data.view()
         x = data[:, 0]
         for i, curve in enumerate(self.curves):

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QObject, QSocketNotifier, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Signal
 
 from engine import GraphError, fileformat
 from engine.optimizers import OPTIMIZERS
@@ -182,6 +182,9 @@ class TrainWorker(QObject):
             lost = False
         for msg in merged(msgs):
             self._handle(msg)
+        # Draw what these reports changed now, in this wake-up, not in two more (the scenes'
+        # queued updates, then the window's repaint): each wake-up takes a core from training.
+        QCoreApplication.sendPostedEvents()
         if lost:
             self._lost()
 
