@@ -46,8 +46,9 @@ NORM_DENSE = 200            # record the norms of every one of the first steps�
 NORM_STRIDE = 10            # …then of every tenth
 CHILD_NICE = 10             # the child's scheduling priority, below the GUI's
 CHILD_BLAS_THREADS = None   # numpy's BLAS in the child: all cores, as headless. (One core was
-                            # left to the window when it drew more; bench/bench_training_gui.py
-                            # measures both: on 2 cores, 2 threads now train 10–15 % faster.)
+                            # left to the window when it drew more. With the window as it is
+                            # now, bench/bench_training_gui.py measured on 2 cores 880–920
+                            # steps/s with 1 thread, 1,000–1,150 with 2.)
 BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 JOIN_TIMEOUT = 3.0          # seconds to wait for the child to leave before terminating it
 

@@ -262,7 +262,9 @@ class TrainingPanel(QWidget):
         first = [f"step {step:,}"] + ([f"{rate:,.0f} steps/s"] if rate else [])
         second = ([f"loss {loss:.4g}"] if loss is not None else []) + (
             [f"best {best:.4g}"] if best is not None else [])
-        self.stats.setText(" · ".join(first) + "\n" + " · ".join(second))
+        text = " · ".join(first) + "\n" + " · ".join(second)
+        self.stats.setText(text)
+        self.stats.setToolTip(text)                       # whole, if a narrow dock clips it
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
