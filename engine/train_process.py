@@ -20,8 +20,8 @@ child → parent
 
 Progress batches go out about 22 times a second; they carry every loss, sampled gradient norms
 (every step at first, then every ``NORM_STRIDE``-th) and the parameters every
-``PARAMS_INTERVAL`` seconds (``PARAMS_INTERVAL_BIG`` for a big model) and always at the end of a run. ``stop`` is a
-``multiprocessing.Event``, checked after every step.
+``PARAMS_INTERVAL`` seconds (``PARAMS_INTERVAL_BIG`` for a big model) and always at the end of
+a run. ``stop`` is a ``multiprocessing.Event``, checked after every step.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ from .errors import GraphError
 EMIT_INTERVAL = 0.045       # seconds between progress batches: 22 Hz on a fixed cadence, so
                             # the live plot keeps ≥ 20 Hz with a step of up to 5 ms in between
 PARAMS_INTERVAL = 0.1       # seconds between parameter snapshots in the batches…
-PARAMS_INTERVAL_BIG = 0.5   # …or, above BIG_PARAMS numbers in all, this (copying costs)
+PARAMS_INTERVAL_BIG = 1.0   # …or, above BIG_PARAMS numbers in all, this: copying costs, and
+                            # the window shows them once a second (its canvas refresh)
 BIG_PARAMS = 100_000
 NORM_DENSE = 200            # record the norms of every one of the first steps…
 NORM_STRIDE = 10            # …then of every tenth
