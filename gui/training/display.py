@@ -24,8 +24,6 @@ class TrainingDisplay:
             view.loss_plot.append(0, tr.history[:start])
         view.loss_plot.append(start, losses)
         view.norm_plot.append(norm_steps, norms)
-        if force:                                    # a Step, the end of a run: all of it now
-            view.norm_plot.redraw()
         if len(losses):
             low = float(min(losses))
             if math.isfinite(low):
@@ -40,7 +38,7 @@ class TrainingDisplay:
 
     def _after_run(self) -> None:
         tr = self.trainer
-        self.view.norm_plot.redraw()                 # the norms of the last batch, now
+        self.view.norm_plot.redraw()                 # the last norms now (after a run or a Step)
         self.panel.show_progress(self.run_done, self.run_total, len(tr.history), self._rate,
                                  tr.history[-1] if tr.history else None, self.best)
         self._write_back()
