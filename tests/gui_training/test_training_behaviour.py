@@ -12,7 +12,7 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from engine import ComputationGraph
 from engine.api import Graph
 
-from training_helpers import open_example, tensors
+from training_helpers import open_example, tensors, train_until_plotted
 
 
 def line_fit() -> Graph:
@@ -51,10 +51,7 @@ def test_nan_mid_training_stops_and_names_the_node(qtbot, studio):
 
 def test_editing_the_graph_stops_training_but_moving_a_node_does_not(qtbot, studio):
     window, _ = studio
-    controller = open_example(window, "spirals_mlp.json")
-    controller.panel.steps.setValue(10_000_000)
-    qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: controller.view.loss_plot.count > 100, timeout=10000)
+    controller = train_until_plotted(qtbot, window)
     window.graph.set_position("sigmoid", (1500.0, 40.0))  # a drag: training goes on
     assert window.rename("dense", "first layer")         # so does a new label
     n = len(controller.trainer.history)
@@ -69,10 +66,7 @@ def test_editing_the_graph_stops_training_but_moving_a_node_does_not(qtbot, stud
 
 def test_a_new_document_stops_training(qtbot, studio):
     window, _ = studio
-    controller = open_example(window, "spirals_mlp.json")
-    controller.panel.steps.setValue(10_000_000)
-    qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: controller.view.loss_plot.count > 100, timeout=10000)
+    controller = train_until_plotted(qtbot, window)
     old = window.graph
     window.set_graph(ComputationGraph(), None, "Untitled")
     assert controller.graph is window.graph and controller.graph is not old
@@ -82,10 +76,7 @@ def test_a_new_document_stops_training(qtbot, studio):
 
 def test_closing_the_window_while_training_ends_cleanly(qtbot, studio):
     window, controller = studio
-    open_example(window, "spirals_mlp.json")
-    controller.panel.steps.setValue(10_000_000)
-    qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: controller.view.loss_plot.count > 100, timeout=10000)
+    train_until_plotted(qtbot, window)
     child = controller.worker.process.process          # the training process
     assert child.is_alive()
     steps = len(controller.trainer.history)
@@ -132,10 +123,7 @@ def test_no_training_process_survives_closing_the_window(qtbot, studio, make_sec
 
 def test_the_window_answers_within_50_ms_while_training(qtbot, studio):
     window, _ = studio
-    controller = open_example(window, "spirals_mlp.json")
-    controller.panel.steps.setValue(10_000_000)
-    qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: controller.view.loss_plot.count > 100, timeout=10000)
+    controller = train_until_plotted(qtbot, window)
     gaps, clock = [], QElapsedTimer()
     clock.start()
 

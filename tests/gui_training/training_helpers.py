@@ -15,6 +15,18 @@ def open_example(window, name: str):
     return window.training
 
 
+def train_until_plotted(qtbot, window, name: str = "spirals_mlp.json", steps: int = 100):
+    """Open an example, press Train for a run far too long to finish, and wait until the loss
+    plot holds ``steps`` losses: training is running, in its child process."""
+    from PySide6.QtCore import Qt
+
+    controller = open_example(window, name)
+    controller.panel.steps.setValue(10_000_000)
+    qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: controller.view.loss_plot.count > steps, timeout=10000)
+    return controller
+
+
 def wait_run(qtbot, controller, timeout=20000):
     """Block until the current run ends; return how it ended."""
     with qtbot.waitSignal(controller.run_ended, timeout=timeout) as blocker:
