@@ -3,7 +3,7 @@ towards 0) or exploding (climbing by decades) gradients show at a glance.
 
 Norms arrive sampled (every step at first, then every tenth; see engine/train_process.py); the x
 axis is the step, so sampling does not distort the picture. One curve per tensor, created once.
-The curves are redrawn at most twice a second (a trend, not a ticker; while training runs, every
+The curves are redrawn at most once a second (a trend, not a ticker; while training runs, every
 frame drawn here is taken from the training process's cores), by the batch that finds the
 interval over: every sample is kept at once, and a timer draws the last ones only if no batch
 comes for a while (the end of a run also draws them at once).
@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from .plotting import PEAKS_PER_PIXEL, SERIES, cache_legend, Growing, SteadyRange, export_png, styled_plot
 
 TINY = 1e-30
-REDRAW_INTERVAL = 0.5       # seconds between redraws while norms stream in
+REDRAW_INTERVAL = 1.0       # seconds between redraws while norms stream in (6 curves: 4 ms a
+                            # redraw on a busy machine, bench/bench_training_gui.py)
 QUIET = 0.15                # …and how long after the interval, with no batch, the timer draws
 clock = time.perf_counter
 

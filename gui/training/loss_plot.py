@@ -54,6 +54,8 @@ class LossPlot(QWidget):
         self.smooth.setDownsampling(auto=True, method="subsample")   # smooth: 1 point/pixel
         cache_legend(item.legend)
         self._xy = Growing(3)            # step, loss, smoothed loss
+        self._steps = np.arange(1024)    # x as integers: pyqtgraph then knows they are all
+                                         # finite and skips a pass over them in every frame
         self.range = SteadyRange(self.plot)
         self._low, self._high = math.inf, -math.inf
         self.log = False
@@ -80,7 +82,10 @@ class LossPlot(QWidget):
 
     def _redraw(self) -> None:
         data = self._xy.view()
-        x, y, s = data[:, 0], data[:, 1], data[:, 2]
+        n = len(data)
+        if n > len(self._steps):
+            self._steps = np.arange(max(n, 2 * len(self._steps)))
+        x, y, s = self._steps[:n], data[:, 1], data[:, 2]
         if self.log:
             y, s = np.maximum(y, TINY), np.maximum(s, TINY)
         self.raw.setData(x, y)

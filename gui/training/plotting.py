@@ -37,6 +37,7 @@ def styled_plot(title: str, left: str, bottom: str = "step") -> pg.PlotWidget:
     return widget
 
 
+DYNAMIC_RANGE_LIMIT = 1e6   # pyqtgraph's default, for a view zoomed by hand (see SteadyRange)
 STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 STEP_AXIS = (1.0, 2.0, 2.5, 5.0, 10.0)     # the step axis grows all the time: 4 new ranges a
                                            # decade, not 8 (each redraws axes, grid and curves)
@@ -65,15 +66,33 @@ class SteadyRange:
         self.box.disableAutoRange()
         self.follow = True
         self.current = None
+        self._setting = False                        # True while update() moves the view
         self.box.sigRangeChangedManually.connect(self._manual)
+        self.box.sigRangeChanged.connect(self._moved)
         for name in ("left", "bottom"):              # repainted only when their ticks change
             self.item.getAxis(name).setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        self.reset()
 
     def _manual(self, *_args) -> None:
         self.follow = False
+        self.limit_far_points(True)
+
+    def _moved(self, *_args) -> None:
+        if not self._setting:                        # a zoom from the menu, "View All", …
+            self.limit_far_points(True)
 
     def reset(self) -> None:
+        """Follow the data again; call after adding curves, too."""
         self.follow, self.current = True, None
+        self.limit_far_points(False)
+
+    def limit_far_points(self, on: bool) -> None:
+        """pyqtgraph's dynamic range limit works around a Qt bug when a view is zoomed deep
+        into a much wider curve, at the price of a pass over all the data in every frame
+        (a third of a loss-plot frame at 100,000 steps). A view set here shows all the data,
+        so it needs the limit only once something else has moved the view."""
+        for curve in self.item.listDataItems():
+            curve.setDynamicRangeLimit(DYNAMIC_RANGE_LIMIT if on else None)
 
     def update(self, steps: int, low: float, high: float, log: bool) -> None:
         if not self.follow or not (math.isfinite(low) and math.isfinite(high)):
@@ -88,7 +107,11 @@ class SteadyRange:
             y = (bottom, top if top > bottom else bottom + 1.0)
         if (x, y) != self.current:
             self.current = (x, y)
-            self.box.setRange(xRange=(0, x), yRange=y, padding=0.02)
+            self._setting = True
+            try:
+                self.box.setRange(xRange=(0, x), yRange=y, padding=0.02)
+            finally:
+                self._setting = False
 
 
 def cache_legend(legend) -> None:

@@ -1,7 +1,8 @@
 """While training runs the GUI shares the machine with the training process, so it draws only
-what changed: one BLAS thread here, gradient norms redrawn at most twice a second (every
-sample kept), a progress text that never relays out the panel, and no work for docks that are
-off screen or an inspector with nothing selected."""
+what changed: one BLAS thread here, gradient norms redrawn at most
+once a second (every sample kept), no pass over all the losses in a frame, a progress text that
+never relays out the panel, and no work for docks that are off screen or an inspector with
+nothing selected."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from threadpoolctl import threadpool_info, threadpool_limits
 from engine import run
 
 from gui.training.grad_norm_plot import REDRAW_INTERVAL, GradNormPlot
+from gui.training.loss_plot import LossPlot
+from gui.training.plotting import DYNAMIC_RANGE_LIMIT
 
 from training_helpers import open_example, wait_run
 
@@ -49,7 +52,7 @@ def test_two_holders_share_the_limit_and_the_last_one_lifts_it():
         assert blas_threads() == 2
 
 
-def test_norms_are_kept_at_once_and_drawn_at_most_twice_a_second(qtbot, monkeypatch):
+def test_norms_are_kept_at_once_and_drawn_at_most_once_a_second(qtbot, monkeypatch):
     from gui.training import grad_norm_plot
     now = [100.0]
     monkeypatch.setattr(grad_norm_plot, "clock", lambda: now[0])
@@ -69,6 +72,40 @@ def test_norms_are_kept_at_once_and_drawn_at_most_twice_a_second(qtbot, monkeypa
     plot.append([4], [[0.6, 0.1]])                     # the last batch of a run: kept…
     assert len(plot.curves[0].yData) == 4
     qtbot.waitUntil(lambda: len(plot.curves[0].yData) == 5, timeout=5000)   # …the timer draws it
+
+
+def test_the_loss_curve_gets_integer_steps_so_pyqtgraph_skips_checking_them(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.append(0, np.linspace(3.0, 1.0, 1000))
+    plot.append(1000, np.linspace(1.0, 0.5, 500))      # past the first 1,024 step numbers
+    for curve in (plot.raw, plot.smooth):
+        assert curve.xData.dtype.kind == "i"           # integers: known finite, no pass
+        np.testing.assert_array_equal(curve.xData, np.arange(1500))
+    np.testing.assert_array_equal(plot.raw.yData, plot.losses())
+
+
+def test_far_points_are_limited_only_in_a_view_moved_away_from_the_data(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(400, 300)
+    plot.show()
+    plot.append(0, np.linspace(3.0, 1.0, 500))
+    limits = lambda: {c.opts["dynamicRangeLimit"] for c in (plot.raw, plot.smooth)}  # noqa: E731
+    assert limits() == {None}                          # the view shows all the data
+    plot.append(500, np.linspace(1.0, 0.5, 5000))      # the view follows: still none
+    assert limits() == {None} and plot.range.current[0] >= 5500
+    box = plot.plot.getPlotItem().getViewBox()
+    box.scaleBy((0.01, 0.01))                          # a zoom from the menu or code
+    assert limits() == {DYNAMIC_RANGE_LIMIT}
+    plot.range.reset()
+    assert limits() == {None}
+    box.sigRangeChangedManually.emit([True, True])     # what a mouse zoom or pan says
+    assert limits() == {DYNAMIC_RANGE_LIMIT} and not plot.range.follow
+    norms = GradNormPlot()
+    qtbot.addWidget(norms)
+    norms.set_names(["W", "b"])                        # new curves follow at once
+    assert {c.opts["dynamicRangeLimit"] for c in norms.curves} == {None}
 
 
 def test_the_progress_text_does_not_move_anything_in_the_panel(qtbot, studio):
