@@ -1,10 +1,12 @@
 """While training runs the GUI shares the machine with the training process, so it draws only
-what changed: one BLAS thread here, gradient norms redrawn at most
+what changed: one BLAS thread here and no Qt helper threads, gradient norms redrawn at most
 once a second (every sample kept), no pass over all the losses in a frame, a progress text that
 never relays out the panel, and no work for docks that are off screen or an inspector with
 nothing selected."""
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 from PySide6.QtCore import Qt
@@ -12,6 +14,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from engine import run
 
+from gui.app import serial_painting
 from gui.training.grad_norm_plot import REDRAW_INTERVAL, GradNormPlot
 from gui.training.loss_plot import LossPlot
 from gui.training.plotting import DYNAMIC_RANGE_LIMIT
@@ -106,6 +109,12 @@ def test_far_points_are_limited_only_in_a_view_moved_away_from_the_data(qtbot):
     qtbot.addWidget(norms)
     norms.set_names(["W", "b"])                        # new curves follow at once
     assert {c.opts["dynamicRangeLimit"] for c in norms.curves} == {None}
+
+
+def test_qt_paints_on_the_gui_thread_only(monkeypatch):
+    monkeypatch.delenv("QT_NO_GUI_THREADPOOL", raising=False)
+    serial_painting()
+    assert os.environ["QT_NO_GUI_THREADPOOL"] == "1"
 
 
 def test_the_progress_text_does_not_move_anything_in_the_panel(qtbot, studio):
