@@ -78,19 +78,21 @@ class SteadyRange:
         self.limit_far_points(True)
 
     def _moved(self, *_args) -> None:
-        if not self._setting:                        # a zoom from the menu, "View All", …
+        """Something else moved the view (the menu, "View All", code): limit far points until
+        ``update`` sets the view again, which it does at the next batch while following."""
+        if not self._setting:
+            self.current = None
             self.limit_far_points(True)
 
     def reset(self) -> None:
-        """Follow the data again; call after adding curves, too."""
+        """Follow the data again (from the next ``update``)."""
         self.follow, self.current = True, None
-        self.limit_far_points(False)
 
     def limit_far_points(self, on: bool) -> None:
         """pyqtgraph's dynamic range limit works around a Qt bug when a view is zoomed deep
         into a much wider curve, at the price of a pass over all the data in every frame
-        (a third of a loss-plot frame at 100,000 steps). A view set here shows all the data,
-        so it needs the limit only once something else has moved the view."""
+        (a third of a loss-plot frame at 100,000 steps). A view set by ``update`` shows all
+        the data, so it needs the limit only while something else has set the view."""
         for curve in self.item.listDataItems():
             curve.setDynamicRangeLimit(DYNAMIC_RANGE_LIMIT if on else None)
 
@@ -105,13 +107,18 @@ class SteadyRange:
             top = nice_ceiling(high) if high > 0 else 0.0
             bottom = 0.0 if low >= 0 else -nice_ceiling(-low)
             y = (bottom, top if top > bottom else bottom + 1.0)
-        if (x, y) != self.current:
-            self.current = (x, y)
-            self._setting = True
-            try:
-                self.box.setRange(xRange=(0, x), yRange=y, padding=0.02)
-            finally:
-                self._setting = False
+        if (x, y) == self.current:
+            return
+        if not all(math.isfinite(1.1 * v) for v in y):   # a diverging loss near 1e308: no
+            self.limit_far_points(True)                  # padded range fits in a float
+            return
+        self._setting = True
+        try:
+            self.box.setRange(xRange=(0, x), yRange=y, padding=0.02)
+        finally:
+            self._setting = False
+        self.current = (x, y)
+        self.limit_far_points(False)                     # the view shows all the data
 
 
 def cache_legend(legend) -> None:

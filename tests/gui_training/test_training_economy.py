@@ -1,8 +1,8 @@
 """While training runs the GUI shares the machine with the training process, so it draws only
 what changed: one BLAS thread here and no Qt helper threads, gradient norms redrawn at most
-once a second (every sample kept), no pass over all the losses in a frame, a progress text that
-never relays out the panel, and no work for docks that are off screen or an inspector with
-nothing selected."""
+once a second (every sample kept), no bounds or finite checks over all the losses in a frame,
+a progress text that never relays out the panel, and no work for docks that are off screen or
+an inspector with nothing selected."""
 
 from __future__ import annotations
 
@@ -94,21 +94,37 @@ def test_far_points_are_limited_only_in_a_view_moved_away_from_the_data(qtbot):
     plot.resize(400, 300)
     plot.show()
     plot.append(0, np.linspace(3.0, 1.0, 500))
+    qtbot.wait(20)
     limits = lambda: {c.opts["dynamicRangeLimit"] for c in (plot.raw, plot.smooth)}  # noqa: E731
     assert limits() == {None}                          # the view shows all the data
+    plot.resize(500, 350)
     plot.append(500, np.linspace(1.0, 0.5, 5000))      # the view follows: still none
+    qtbot.wait(20)
     assert limits() == {None} and plot.range.current[0] >= 5500
     box = plot.plot.getPlotItem().getViewBox()
     box.scaleBy((0.01, 0.01))                          # a zoom from the menu or code
     assert limits() == {DYNAMIC_RANGE_LIMIT}
-    plot.range.reset()
-    assert limits() == {None}
+    plot.append(5500, [0.5])                           # following: the view is set again
+    assert limits() == {None} and box.viewRange()[0][1] > 5500
     box.sigRangeChangedManually.emit([True, True])     # what a mouse zoom or pan says
+    box.scaleBy((0.01, 0.01))
+    plot.append(5501, [0.5])                           # not following: the zoom stays
     assert limits() == {DYNAMIC_RANGE_LIMIT} and not plot.range.follow
-    norms = GradNormPlot()
-    qtbot.addWidget(norms)
-    norms.set_names(["W", "b"])                        # new curves follow at once
-    assert {c.opts["dynamicRangeLimit"] for c in norms.curves} == {None}
+    assert box.viewRange()[0][1] < 5500
+    plot.range.reset()
+    plot.append(5502, [0.5])
+    assert limits() == {None} and plot.range.follow
+
+
+def test_a_diverging_loss_near_the_float_limit_keeps_the_far_point_limit(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.append(0, [1.0, 2.0])
+    assert {c.opts["dynamicRangeLimit"] for c in (plot.raw, plot.smooth)} == {None}
+    plot.append(2, [1.6e308])                          # no nice range above it fits a float
+    assert {c.opts["dynamicRangeLimit"] for c in (plot.raw, plot.smooth)} == {
+        DYNAMIC_RANGE_LIMIT}
+    np.testing.assert_array_equal(plot.losses(), [1.0, 2.0, 1.6e308])
 
 
 def test_qt_paints_on_the_gui_thread_only(monkeypatch):
