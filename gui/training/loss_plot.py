@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from .plotting import PEAKS_PER_PIXEL, Growing, cache_legend, SteadyRange, export_png, styled_plot
@@ -37,6 +38,8 @@ def ema(x: np.ndarray, previous: float | None, alpha: float = SMOOTHING) -> np.n
 
 
 class LossPlot(QWidget):
+    log_changed = Signal(bool)      # log scale turned on or off from the plot's own menu
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.plot = styled_plot("Loss", "loss")
@@ -59,6 +62,7 @@ class LossPlot(QWidget):
         self.range = SteadyRange(self.plot)
         self._low, self._high = math.inf, -math.inf
         self.log = False
+        item.ctrl.logYCheck.toggled.connect(self._menu_log)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -99,6 +103,13 @@ class LossPlot(QWidget):
         self.range.reset()
         self.raw.setData([], [])
         self.smooth.setData([], [])
+
+    def _menu_log(self, on: bool) -> None:
+        """Log Y in the plot's menu (Plot Options → Transforms) does what the panel's box does:
+        the axis range and the zero-loss floor follow, and the box is told."""
+        if bool(on) != self.log:
+            self.set_log(on)
+            self.log_changed.emit(self.log)
 
     def set_log(self, on: bool) -> None:
         self.log = bool(on)

@@ -41,3 +41,4 @@ class TrainingView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
         self.panel.log_toggled.connect(self.loss_plot.set_log)
+        self.loss_plot.log_changed.connect(self.panel.log_box.setChecked)

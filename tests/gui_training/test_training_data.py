@@ -102,3 +102,11 @@ def test_log_scale_toggle(qtbot, studio):
     assert item.ctrl.logYCheck.isChecked()
     x, y = controller.view.loss_plot.raw.getData()       # shown as log10(loss)
     np.testing.assert_allclose(y, np.log10(controller.trainer.history))
+    item.ctrl.logYCheck.setChecked(False)                # the plot's own menu: Log Y off
+    assert not controller.panel.log_box.isChecked() and not controller.view.loss_plot.log
+    x, y = controller.view.loss_plot.raw.getData()
+    np.testing.assert_allclose(y, controller.trainer.history)
+    item.ctrl.logYCheck.setChecked(True)                 # …and on again, as the box does
+    assert controller.panel.log_box.isChecked() and controller.view.loss_plot.log
+    low, high = item.getViewBox().viewRange()[1]         # log10 decades around the losses
+    assert low <= np.log10(min(controller.trainer.history)) and high <= 1
