@@ -139,11 +139,11 @@ def gui_segment(c, rec: Recorder, seconds: float) -> tuple[float, float, int]:
     return rate, cpu / wall, len(rec.frames) - frames
 
 
-def paired(case, pairs: int | None = None) -> list[dict]:
+def paired(case) -> tuple[list[dict], list[float]]:
     """Headless and GUI segments alternating in one window, H G H G … H; each GUI segment is
     compared with the mean of the headless ones on either side (the machine's speed drifts over
-    seconds, so only neighbours compare fairly)."""
-    pairs = PAIRS if pairs is None else pairs
+    seconds, so only neighbours compare fairly). Returns the pairs and the plot handler's
+    times (seconds, sorted)."""
     graph, ds = case["load"]()
     tr = Trainer(graph, ds, case["optimizer"], case["lr"], case["batch"], 0)
     tr.run(200)                                        # warm-up: plan compiled, caches hot
@@ -152,7 +152,7 @@ def paired(case, pairs: int | None = None) -> list[dict]:
     gui_segment(c, rec, 2.0)                           # warm-up: the child started, plan built
     _spin(int(1000 * GAP))
     heads, rows = [headless_segment(tr, SEGMENT)], []
-    for _ in range(pairs):
+    for _ in range(PAIRS):
         _spin(int(1000 * GAP))
         rate, cpu, frames = gui_segment(c, rec, SEGMENT)
         _spin(int(1000 * GAP))
@@ -164,10 +164,7 @@ def paired(case, pairs: int | None = None) -> list[dict]:
     c.shutdown()
     window.undo_stack.clear()
     window.close()
-    for row in rows:
-        row["handler_median_ms"] = 1000 * statistics.median(handler)
-        row["handler_max_ms"] = 1000 * handler[-1]
-    return rows
+    return rows, handler
 
 
 def _spin(ms: int) -> None:
@@ -208,7 +205,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     chosen = sys.argv[1:] or list(CASES)           # e.g. python bench/… 784-128-64-10
     for name in chosen:
-        rows = paired(CASES[name])
+        rows, handler = paired(CASES[name])
         print(f"{name}: {PAIRS} pairs of {SEGMENT:.1f} s segments, headless (mean of the two "
               f"around) against the GUI in one window")
         for r in rows:
@@ -217,7 +214,7 @@ def main() -> None:
         costs = sorted(r["cost"] for r in rows)
         print(f"{name}: GUI cost median {statistics.median(costs):.1f}% (range {costs[0]:.1f} "
               f"… {costs[-1]:.1f}; target ≤ 10 %); plot handler median "
-              f"{rows[0]['handler_median_ms']:.1f} ms, max {rows[0]['handler_max_ms']:.1f} ms")
+              f"{1000 * statistics.median(handler):.1f} ms, max {1000 * handler[-1]:.1f} ms")
     times = loss_plot_frames(app)
     print(f"loss plot, 100,000 steps: setData + repaint best {1000 * min(times):.2f} ms, "
           f"median {1000 * statistics.median(times):.2f} ms, max {1000 * max(times):.2f} ms "
