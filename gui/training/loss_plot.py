@@ -112,6 +112,8 @@ class LossPlot(QWidget):
             self.log_changed.emit(self.log)
 
     def set_log(self, on: bool) -> None:
+        if bool(on) == self.log:          # e.g. the panel's box, ticked after the menu's toggle
+            return
         self.log = bool(on)
         self.plot.getPlotItem().setLogMode(y=self.log)
         self.range.reset()
