@@ -26,7 +26,7 @@ OPS = ("add", "multiply", "sigmoid", "tanh", "add", "multiply")
 
 def random_graph(n: int, seed: int = 0):
     """n scalar nodes: inputs, then ops on random earlier nodes, then adds down to one output."""
-    from engine.api import Graph
+    from backprop_studio.engine.api import Graph
     rng = random.Random(seed)
     g = Graph()
     nodes = [g.input(f"x{i}", rng.uniform(-1, 1)) for i in range(max(4, n // 10))]
@@ -84,8 +84,8 @@ def report(name: str, ms: list[float]) -> None:
 
 
 def bench(app, n: int) -> None:
-    from gui.animation import install
-    from gui.main_window import MainWindow
+    from backprop_studio.gui.animation import install
+    from backprop_studio.gui.main_window import MainWindow
     window = MainWindow()
     window.resize(1920, 1080)
     anim = install(window)

@@ -16,10 +16,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import Plan, run  # noqa: E402
-from engine.api import Graph  # noqa: E402
-from engine.datasets import Dataset  # noqa: E402
-from engine.train import Trainer  # noqa: E402
+from backprop_studio.engine import Plan, run  # noqa: E402
+from backprop_studio.engine.api import Graph  # noqa: E402
+from backprop_studio.engine.datasets import Dataset  # noqa: E402
+from backprop_studio.engine.train import Trainer  # noqa: E402
 
 UNARY = ("sigmoid", "tanh", "relu")
 BINARY = ("add", "subtract", "multiply", "max")

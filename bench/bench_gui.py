@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from engine import fileformat  # noqa: E402
-from engine.api import Graph  # noqa: E402
-from engine.layout import COLUMN, ROW  # noqa: E402
+from backprop_studio.engine import fileformat  # noqa: E402
+from backprop_studio.engine.api import Graph  # noqa: E402
+from backprop_studio.engine.layout import COLUMN, ROW  # noqa: E402
 
 UNARY = ("sigmoid", "tanh", "relu", "exp")
 BINARY = ("add", "subtract", "multiply", "max")
@@ -86,7 +86,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     os.environ.setdefault("BACKPROP_STUDIO_SETTINGS",
                           str(Path(tempfile.mkdtemp()) / "bench.ini"))
-    from gui.main_window import MainWindow
+    from backprop_studio.gui.main_window import MainWindow
     window = MainWindow()
     window.resize(1600, 1000)
     window.show()

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def mnist_graph():
-    from engine.api import Graph
+    from backprop_studio.engine.api import Graph
     return Graph.mlp([784, 128, 64, 10], batch=64)
 
 
@@ -28,9 +28,10 @@ def main(repeats: int = 10) -> None:
     import tempfile
     os.environ.setdefault("BACKPROP_STUDIO_SETTINGS",
                           str(Path(tempfile.mkdtemp()) / "studio.ini"))
-    import engine
     from PySide6.QtWidgets import QApplication
-    from gui.main_window import MainWindow
+
+    from backprop_studio import engine
+    from backprop_studio.gui.main_window import MainWindow
     app = QApplication.instance() or QApplication([])
     window = MainWindow()
     window.files.ask_unsaved = lambda: "discard"

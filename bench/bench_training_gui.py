@@ -33,11 +33,11 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Slot  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from engine import fileformat  # noqa: E402
-from engine.api import Graph  # noqa: E402
-from engine.datasets import Dataset, builtin  # noqa: E402
-from engine.train import Trainer  # noqa: E402
-from gui.app import serial_painting  # noqa: E402
+from backprop_studio.engine import fileformat  # noqa: E402
+from backprop_studio.engine.api import Graph  # noqa: E402
+from backprop_studio.engine.datasets import Dataset, builtin  # noqa: E402
+from backprop_studio.engine.train import Trainer  # noqa: E402
+from backprop_studio.gui.app import serial_painting  # noqa: E402
 
 
 def dense_784() -> tuple[Graph, Dataset]:
@@ -78,7 +78,7 @@ def headless_segment(tr, seconds: float) -> float:
 
 
 def open_window(case):
-    from gui.main_window import MainWindow
+    from backprop_studio.gui.main_window import MainWindow
     window = MainWindow()
     window.files.ask_unsaved = lambda: "discard"
     window.resize(1500, 1000)
@@ -182,7 +182,7 @@ def _wait(c) -> None:
 
 def loss_plot_frames(app, n: int = 100_000, frames: int = 40) -> list[float]:
     """setData with one more batch of 400 losses, then a synchronous repaint, per frame."""
-    from gui.training.loss_plot import LossPlot
+    from backprop_studio.gui.training.loss_plot import LossPlot
     plot = LossPlot()
     plot.resize(500, 320)
     plot.show()

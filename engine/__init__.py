@@ -3,11 +3,11 @@
 Pure Python, numpy and networkx; it never imports Qt (tests/test_engine_no_qt.py).
 """
 
+from .backprop import Result, Step, run
 from .errors import GraphError
 from .graph import ComputationGraph
 from .ops import REGISTRY, get_op
 from .plan import Plan
-from .backprop import Result, Step, run
 
 __all__ = ["GraphError", "ComputationGraph", "REGISTRY", "get_op", "Plan", "Result", "Step",
            "run"]

@@ -1,6 +1,6 @@
 """A small builder for graphs in code; it writes the same files the GUI opens.
 
-    from engine.api import Graph
+    from backprop_studio.engine.api import Graph
     g = Graph()
     x, y, z = g.input("x", -2.0), g.input("y", 5.0), g.input("z", -4.0)
     q = g.add(x, y, label="q")
@@ -45,7 +45,7 @@ class Graph(ComputationGraph):
         raise AttributeError(name)
 
     def input(self, label: str, value=0.0, feed: str | None = None) -> str:
-        """Named data: ``value`` from the file, or ``feed`` = "features" / "targets" of a dataset."""
+        """Named data: ``value`` from the file, or ``feed`` = "features"/"targets" of a dataset."""
         config = {"feed": feed} if feed else None
         return self.add_node("input", label, config=config, tensors={"value": value})
 
@@ -69,7 +69,7 @@ class Graph(ComputationGraph):
 
     @classmethod
     def mlp(cls, sizes: list[int], batch: int = 1, activation: str = "relu",
-            loss: str = "softmax_ce", seed: int = 0) -> "Graph":
+            loss: str = "softmax_ce", seed: int = 0) -> Graph:
         """A multilayer perceptron: inputs x (batch × sizes[0]) and y fed from a dataset, dense
         layers with ``activation`` between them, and ``loss`` on the last one (bce gets a
         sigmoid first; mse and softmax_ce take the last layer as it is). Layer i is seeded
@@ -108,5 +108,5 @@ class Graph(ComputationGraph):
         return run(self, feeds, trace)
 
     @classmethod
-    def load(cls, path) -> "Graph":
+    def load(cls, path) -> Graph:
         return fileformat.load(path, graph_class=cls)

@@ -114,7 +114,8 @@ def forward_text(graph: ComputationGraph, result: Result, node: str) -> str:
     out = result.values.get(node)
     if not spec.ports:
         kind = _LEAF_KIND.get(spec.name, spec.name)
-        return f"{me} = {value(out)}\n{me} is {kind}, {shape(out)}; its value is given, not computed."
+        return (f"{me} = {value(out)}\n"
+                f"{me} is {kind}, {shape(out)}; its value is given, not computed.")
     inputs = graph.inputs_of(node)
     names = _port_symbols(graph, node)
     rule = (spec.notation or spec.summary).format_map(_Default(names))

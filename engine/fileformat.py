@@ -21,12 +21,12 @@ import numpy as np
 
 from .errors import GraphError
 from .graph import ComputationGraph
+from .resources import resource
 
 FORMAT = "backprop-studio"
 VERSION = 1
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-SCHEMA_PATH = RESOURCES / "graph.schema.json"
-EXAMPLES = RESOURCES / "examples"
+SCHEMA_PATH = resource("graph.schema.json")
+EXAMPLES = resource("examples")
 
 
 @lru_cache(maxsize=1)
@@ -120,7 +120,7 @@ def _refuse_constant(name: str):
 
 def validate(doc) -> None:
     """Raise GraphError naming the first place where ``doc`` breaks the schema."""
-    import jsonschema          # here, not at the top: it costs ~0.1 s of the editor's start-up
+    import jsonschema  # here, not at the top: it costs ~0.1 s of the editor's start-up
 
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(doc), key=lambda e: (len(e.absolute_path),
@@ -139,7 +139,7 @@ def from_document(doc, source: str = "<document>", graph_class=ComputationGraph)
     data = doc["graph"]
     graph = graph_class()
     try:
-        for i, node in enumerate(data["nodes"]):
+        for node in data["nodes"]:
             graph.add_node(node["op"], node.get("label"), node.get("pos", (0, 0)),
                            node_id=str(node["id"]), config=node.get("config"),
                            tensors=node.get("tensors"))

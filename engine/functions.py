@@ -166,7 +166,8 @@ ARRAY = {
     "step": a_step, "maximum": np.maximum, "ge": a_ge, "gt": a_gt, "power": a_power,
     "total": a_total, "mean": a_mean, "size": a_size, "ones_like": a_ones_like, "rows": rows,
     "mse": a_mse, "bce": a_bce, "bce_dp": a_bce_dp, "bce_dy": a_bce_dy, "softmax": a_softmax,
-    "log_softmax": a_log_softmax, "bce_logits": a_bce_logits, "row_sums": a_row_sums, "matmul": a_matmul,
+    "log_softmax": a_log_softmax, "bce_logits": a_bce_logits, "row_sums": a_row_sums,
+    "matmul": a_matmul,
     "mm_da": a_mm_da, "mm_db": a_mm_db,
 }
 

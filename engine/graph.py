@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import networkx as nx
 import numpy as np
@@ -148,7 +148,7 @@ class ComputationGraph:
 
     def remove_node(self, node: str) -> None:
         self._require(node)
-        for u, v, k in list(self.nx.in_edges(node, keys=True)) + \
+        for _u, v, k in list(self.nx.in_edges(node, keys=True)) + \
                 list(self.nx.out_edges(node, keys=True)):
             self.disconnect(v, k)
         self.nx.remove_node(node)
@@ -255,7 +255,7 @@ class ComputationGraph:
         if node not in self.nx:
             raise GraphError(f"there is no node {node!r}")
 
-    def copy(self) -> "ComputationGraph":
+    def copy(self) -> ComputationGraph:
         other = type(self)()
         other.nx = copy.deepcopy(self.nx)
         return other

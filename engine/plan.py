@@ -20,7 +20,7 @@ import math
 import re
 import traceback
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 import networkx as nx
 import numpy as np
@@ -76,7 +76,7 @@ class Plan:
 
     # ---------------------------------------------------------------- building
     @classmethod
-    def build(cls, graph: ComputationGraph, feeds: dict | None = None) -> "Plan":
+    def build(cls, graph: ComputationGraph, feeds: dict | None = None) -> Plan:
         g = graph.nx
         try:
             order = list(nx.topological_sort(g))
@@ -276,7 +276,7 @@ class Plan:
                 names[key] = float(value)
         return names
 
-    def _write_backward(self, w: "_Writer", traced: bool, trainable_only: bool) -> None:
+    def _write_backward(self, w: _Writer, traced: bool, trainable_only: bool) -> None:
         wanted = self._from_trainable if trainable_only else self.needs_grad
         out = self.graph_nodes[self.output]
         seed = "1.0" if out.shape == () else w.const(np.ones(out.shape))
@@ -425,7 +425,7 @@ def _render(expr: str, names: dict, scalar: bool, wrap_float: bool) -> str:
     return f"float({text})" if wrap_float else text
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(expr: str):
     return compile(_render(expr, {}, False, False), "<op>", "eval")
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from gui import theme
+from backprop_studio.gui import theme
 
 
 def _fileformat():
     """engine.fileformat, imported on first use: it pulls in jsonschema (~0.1 s), which the
     window's first paint does not need."""
-    from engine import fileformat
+    from backprop_studio.engine import fileformat
     return fileformat
 
 K = QKeySequence

@@ -21,7 +21,7 @@ def run_app(path: str | None = None) -> int:
     serial_painting()
     from PySide6.QtWidgets import QApplication
 
-    from gui.main_window import MainWindow
+    from backprop_studio.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Studio")

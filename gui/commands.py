@@ -14,10 +14,10 @@ from contextlib import contextmanager
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from engine import ComputationGraph, GraphError
+from backprop_studio.engine import ComputationGraph, GraphError
 
 
-def push(stack: QUndoStack, command: "GraphCommand") -> "GraphCommand":
+def push(stack: QUndoStack, command: GraphCommand) -> GraphCommand:
     """Push ``command``; raise its GraphError if the engine refused it (nothing is recorded)."""
     stack.push(command)
     if command.error is not None:

@@ -7,15 +7,15 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QGuiApplication
 
-from engine import ComputationGraph, GraphError
-from engine.layout import layered_positions
-from gui import commands
+from backprop_studio.engine import ComputationGraph, GraphError
+from backprop_studio.engine.layout import layered_positions
+from backprop_studio.gui import commands
 
 
 def _fileformat():
     """engine.fileformat, imported on first use: it pulls in jsonschema (~0.1 s), which the
     window's first paint does not need."""
-    from engine import fileformat
+    from backprop_studio.engine import fileformat
     return fileformat
 
 PASTE_OFFSET = 40.0

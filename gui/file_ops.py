@@ -11,15 +11,15 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from engine import ComputationGraph, GraphError
-from gui import settings as app_settings
-from gui import theme
+from backprop_studio.engine import ComputationGraph, GraphError
+from backprop_studio.gui import settings as app_settings
+from backprop_studio.gui import theme
 
 
 def _fileformat():
     """engine.fileformat, imported on first use: it pulls in jsonschema (~0.1 s), which the
     window's first paint does not need."""
-    from engine import fileformat
+    from backprop_studio.engine import fileformat
     return fileformat
 
 AUTOSAVE_MS = 30_000
@@ -128,8 +128,8 @@ class FileController:
 
     # ------------------------------------------------------------ export
     def export_dialog(self, kind: str) -> bool:
-        start = str((self.path.with_suffix(f".{kind}") if self.path
-                     else Path.home() / f"graph.{kind}"))
+        start = str(self.path.with_suffix(f".{kind}") if self.path
+                     else Path.home() / f"graph.{kind}")
         path, _ = QFileDialog.getSaveFileName(self.window, f"Export {kind.upper()}", start,
                                               f"{kind.upper()} (*.{kind})")
         return bool(path) and self.export(path, kind)

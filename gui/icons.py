@@ -3,17 +3,17 @@ new op gets an icon without anyone drawing one."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
-from gui import theme
+from backprop_studio.gui import theme
 
 SIZE = QSize(22, 22)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pixmap(symbol: str, color: str, size: int) -> QPixmap:
     pm = QPixmap(size, size)
     pm.fill(Qt.GlobalColor.transparent)

@@ -13,14 +13,25 @@ from __future__ import annotations
 import numpy as np
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
-                               QLabel, QLineEdit, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from gui import format as fmt
-from gui import theme
-from gui.canvas.edge_item import EdgeItem
-from gui.canvas.node_item import NodeItem
-from gui.tensor_editor import TensorEditor
+from backprop_studio.gui import format as fmt
+from backprop_studio.gui import theme
+from backprop_studio.gui.canvas.edge_item import EdgeItem
+from backprop_studio.gui.canvas.node_item import NodeItem
+from backprop_studio.gui.tensor_editor import TensorEditor
 
 INT_KEYS = {"in_features": (1, 4096), "units": (1, 4096), "seed": (0, 2**31 - 1)}
 
@@ -249,7 +260,7 @@ class Inspector(QScrollArea):
             rl.addWidget(text)
             heat = None
             if self._wants_heatmap(value):
-                from gui.heatmap import Heatmap
+                from backprop_studio.gui.heatmap import Heatmap
                 heat = Heatmap()
                 heat.show_matrix(value, name)
                 rl.addWidget(heat)

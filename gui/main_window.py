@@ -13,23 +13,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import shiboken6
-
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView
 
-import engine
-from engine import ComputationGraph, GraphError
-from gui import actions, commands, edit_ops, icons
-from gui import format as fmt
-from gui import settings as app_settings
-from gui import theme
-from gui.animation import install as install_animation
-from gui.canvas import GraphScene, GraphView
-from gui.training import install as install_training
-from gui.file_ops import FileController
-from gui.inspector import Inspector
-from gui.palette import PaletteWidget
+from backprop_studio import engine
+from backprop_studio.engine import ComputationGraph, GraphError
+from backprop_studio.gui import actions, commands, edit_ops, icons, theme
+from backprop_studio.gui import format as fmt
+from backprop_studio.gui import settings as app_settings
+from backprop_studio.gui.animation import install as install_animation
+from backprop_studio.gui.canvas import GraphScene, GraphView
+from backprop_studio.gui.file_ops import FileController
+from backprop_studio.gui.inspector import Inspector
+from backprop_studio.gui.palette import PaletteWidget
+from backprop_studio.gui.training import install as install_training
 
 RESHAPING = {"dense": {"in_features", "units", "seed"}, "parameter": {"shape", "scale", "seed"}}
 

@@ -4,13 +4,19 @@ icon and a tooltip giving its rule and local gradients, a filter box, and drag t
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from engine.ops import CATEGORIES, REGISTRY
-from gui import icons
-from gui.canvas.quick_add import matches
-from gui.canvas.view import OP_MIME
+from backprop_studio.engine.ops import CATEGORIES, REGISTRY
+from backprop_studio.gui import icons
+from backprop_studio.gui.canvas.quick_add import matches
+from backprop_studio.gui.canvas.view import OP_MIME
 
 OP_ROLE = Qt.ItemDataRole.UserRole
 

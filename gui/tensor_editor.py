@@ -16,10 +16,21 @@ import json
 import math
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDoubleSpinBox, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QTableView, QTableWidget, QTableWidgetItem,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QAbstractTableModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 TABLE_MAX = 64          # larger arrays get a virtual table, a heatmap, and text on demand
 
@@ -41,7 +52,7 @@ def parse_tensor(text: str):
 
 
 def check_tensor(data):
-    if isinstance(data, bool) or isinstance(data, str) or data is None:
+    if isinstance(data, (bool, str)) or data is None:
         raise ValueError(f"“{data}” is not a number")
     if isinstance(data, (int, float)):
         if not math.isfinite(data):
@@ -80,7 +91,7 @@ class ArrayModel(QAbstractTableModel):
     """A vector (one row) or matrix as a table model: cells are formatted when painted, so a
     view over 100,000 numbers costs what is on screen. Edits go through ``editor``."""
 
-    def __init__(self, editor: "TensorEditor") -> None:
+    def __init__(self, editor: TensorEditor) -> None:
         super().__init__(editor)
         self.editor = editor
         self.flat = np.zeros((0, 0))
@@ -91,11 +102,11 @@ class ArrayModel(QAbstractTableModel):
         self.flat = arr.reshape(1, -1) if arr.ndim == 1 else arr.reshape(arr.shape[0], -1)
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else self.flat.shape[0]
+    def rowCount(self, parent=None) -> int:
+        return 0 if parent is not None and parent.isValid() else self.flat.shape[0]
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else self.flat.shape[1]
+    def columnCount(self, parent=None) -> int:
+        return 0 if parent is not None and parent.isValid() else self.flat.shape[1]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -152,7 +163,7 @@ class TensorEditor(QWidget):
                 self.view = self._make_view()
                 layout.addWidget(self.view)
             if arr.ndim == 2:
-                from gui.heatmap import Heatmap
+                from backprop_studio.gui.heatmap import Heatmap
                 self.heatmap = Heatmap(self)
                 layout.addWidget(self.heatmap)
         self.text = QLineEdit(self)

@@ -8,12 +8,12 @@ views that cache colours subscribe with ``on_change``.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from PySide6.QtGui import QColor
 
-from engine.ops import ACTIVATIONS, INPUTS, LAYERS, LOSSES, MATH
+from backprop_studio.engine.ops import ACTIVATIONS, INPUTS, LAYERS, LOSSES, MATH
 
 
 @dataclass(frozen=True)

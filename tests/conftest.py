@@ -24,7 +24,7 @@ def isolated_settings(tmp_path, monkeypatch):
 
 
 def _default_colours():
-    theme = sys.modules.get("gui.theme")
+    theme = sys.modules.get("backprop_studio.gui.theme")
     if theme is not None:
         theme.set_palette("cs231n")
 
@@ -32,7 +32,7 @@ def _default_colours():
 @pytest.fixture
 def make_window(qtbot):
     """make_window(size) -> a shown main window that never asks about unsaved changes."""
-    from gui.main_window import MainWindow
+    from backprop_studio.gui.main_window import MainWindow
 
     def make(size=(1300, 820)):
         window = MainWindow()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import fileformat
+from backprop_studio.engine import fileformat
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = fileformat.EXAMPLES

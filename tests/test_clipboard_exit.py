@@ -10,9 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = """
 from PySide6.QtWidgets import QApplication
-from engine import fileformat
-from gui.main_window import MainWindow
-from gui import edit_ops
+from backprop_studio.engine import fileformat
+from backprop_studio.gui.main_window import MainWindow
+from backprop_studio.gui import edit_ops
 app = QApplication([])
 window = MainWindow()
 window.open_path(str(fileformat.EXAMPLES / "cs231n_add_multiply.json"))

@@ -4,9 +4,9 @@ the port; never a bare numpy or networkx exception."""
 import numpy as np
 import pytest
 
-from engine import GraphError, Plan, run
-from engine.api import Graph
-from engine.gradcheck import gradient_check
+from backprop_studio.engine import GraphError, Plan, run
+from backprop_studio.engine.api import Graph
+from backprop_studio.engine.gradcheck import gradient_check
 
 
 def test_an_unconnected_input_port_is_named():

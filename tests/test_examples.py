@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from engine import fileformat, run
-from engine.datasets import builtin
-from engine.train import Trainer
+from backprop_studio.engine import fileformat, run
+from backprop_studio.engine.datasets import builtin
+from backprop_studio.engine.train import Trainer
 
 EXAMPLES = fileformat.EXAMPLES
 

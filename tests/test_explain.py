@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-import engine
-from engine import explain
-from engine.api import Graph
-from engine.fileformat import load
+from backprop_studio import engine
+from backprop_studio.engine import explain
+from backprop_studio.engine.api import Graph
+from backprop_studio.engine.fileformat import load
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "examples"
 

@@ -7,9 +7,9 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from engine import GraphError, fileformat, run
-from engine.api import Graph
-from engine.ops import REGISTRY
+from backprop_studio.engine import GraphError, fileformat, run
+from backprop_studio.engine.api import Graph
+from backprop_studio.engine.ops import REGISTRY
 
 
 @pytest.mark.parametrize("path", fileformat.example_paths(), ids=lambda p: p.stem)

@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pytest
 
-from engine import functions as F
+from backprop_studio.engine import functions as F
 
 EDGE = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 3.0, 1e-300, -1e-300, 20.0, -20.0, 40.0, -40.0,
         700.0, -700.0, 710.0, -746.0, 1e3, -1e3, 1e4, -1e4, 1e308, -1e308, math.inf, -math.inf]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from engine import ComputationGraph, GraphError, run
-from engine.api import Graph
+from backprop_studio.engine import ComputationGraph, GraphError, run
+from backprop_studio.engine.api import Graph
 
 
 def small():

@@ -9,8 +9,9 @@ import math
 import numpy as np
 import pytest
 
-from engine import REGISTRY, GraphError
-from engine.api import Graph
+from backprop_studio.engine import REGISTRY, GraphError
+from backprop_studio.engine.api import Graph
+
 
 def test_cs231n_add_multiply_exact():
     g = Graph()

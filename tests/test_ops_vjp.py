@@ -15,8 +15,8 @@ import zlib
 import numpy as np
 import pytest
 
-from engine import REGISTRY, run
-from engine.api import Graph
+from backprop_studio.engine import REGISTRY, run
+from backprop_studio.engine.api import Graph
 
 OPS_WITH_PORTS = sorted(name for name, op in REGISTRY.items() if op.ports)
 

@@ -10,10 +10,11 @@ with every value bounded, so that central differences are trustworthy.
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from engine import REGISTRY, Plan, run
-from engine.api import Graph
+from backprop_studio.engine import REGISTRY, Plan, run
+from backprop_studio.engine.api import Graph
 
 SETTINGS = dict(deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

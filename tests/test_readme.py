@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from engine.docs import ops_table
+from backprop_studio.engine.docs import ops_table
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -12,8 +12,8 @@ import math
 import numpy as np
 import pytest
 
-from engine import GraphError, Plan
-from engine.api import Graph
+from backprop_studio.engine import GraphError, Plan
+from backprop_studio.engine.api import Graph
 
 BIG = [1000.0, -1000.0, 1e4, -1e4]
 PATHS = ["scalar", "array"]

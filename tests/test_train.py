@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from engine import GraphError, datasets
-from engine.api import Graph
-from engine.optimizers import SGD, Adam, Momentum
-from engine.train import Trainer
+from backprop_studio.engine import GraphError, datasets
+from backprop_studio.engine.api import Graph
+from backprop_studio.engine.optimizers import SGD, Adam, Momentum
+from backprop_studio.engine.train import Trainer
 
 
 def quadratic(start=5.0):

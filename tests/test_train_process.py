@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from engine import GraphError, datasets, fileformat
-from engine.train import Trainer
-from engine.train_process import Loop, TrainProcess, TrainSpec, error_from
+from backprop_studio.engine import GraphError, datasets, fileformat
+from backprop_studio.engine.train import Trainer
+from backprop_studio.engine.train_process import Loop, TrainProcess, TrainSpec, error_from
 
 XOR = Path(__file__).resolve().parent.parent / "resources" / "examples" / "xor_mlp.json"
 

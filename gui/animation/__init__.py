@@ -11,6 +11,6 @@ def install(window):
     Installing twice returns the first one."""
     if getattr(window, "animation", None) is not None:
         return window.animation
-    from gui.animation.wiring import Animation
+    from backprop_studio.gui.animation.wiring import Animation
     window.animation = Animation(window)
     return window.animation

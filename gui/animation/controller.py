@@ -13,7 +13,7 @@ import time
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from gui.animation.timeline import Timeline
+from backprop_studio.gui.animation.timeline import Timeline
 
 STEP_SECONDS = 1.0          # one step at speed 1×
 LEAF_FACTOR = 0.45          # an input's value just appears: shorter

@@ -6,10 +6,20 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
-                               QSlider, QStyle, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from engine import explain
+from backprop_studio.engine import explain
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 4.0, 8.0)
 PASSES = (("both", "Forward + backward"), ("forward", "Forward pass only"),
@@ -151,7 +161,8 @@ class AnimationPanel(QWidget):
         self._pending = None
 
     def _playing(self, playing: bool) -> None:
-        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        pixmap = QStyle.StandardPixmap
+        icon = pixmap.SP_MediaPause if playing else pixmap.SP_MediaPlay
         self.play_button.setIcon(self.style().standardIcon(icon))
 
     def refresh(self) -> None:
@@ -243,7 +254,7 @@ class AnimationPanel(QWidget):
                                    for v in (step.upstream, step.local, step.downstream)):
             self.matrices.hide()
             return
-        from gui.heatmap import Heatmap
+        from backprop_studio.gui.heatmap import Heatmap
         while len(self._heatmaps) < 3:
             heat = Heatmap()
             self._heatmaps.append(heat)

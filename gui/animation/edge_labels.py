@@ -13,8 +13,8 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from engine import explain
-from gui import theme
+from backprop_studio.engine import explain
+from backprop_studio.gui import theme
 
 Z_LABEL = 20.0
 PAD_X, PAD_Y, GAP = 5.0, 2.0, 3.0
@@ -68,7 +68,7 @@ class Card:
         self.rect = QRectF(x, y, w, h)
         self.heights = heights
 
-    def moved(self, dx: float, dy: float) -> "Card":
+    def moved(self, dx: float, dy: float) -> Card:
         self.rect.translate(dx, dy)
         return self
 

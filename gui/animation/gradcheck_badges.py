@@ -10,8 +10,8 @@ from __future__ import annotations
 import shiboken6
 from PySide6.QtCore import QPointF
 
-from engine.gradcheck import CheckReport, gradient_check
-from gui.animation.edge_labels import BOLD, SMALL, NodeBadge, Row
+from backprop_studio.engine.gradcheck import CheckReport, gradient_check
+from backprop_studio.gui.animation.edge_labels import BOLD, SMALL, NodeBadge, Row
 
 
 def error_text(err: float) -> str:

@@ -16,13 +16,20 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem
 
-from engine import explain
-from gui import format as fmt
-from gui import theme
-from gui.animation.edge_labels import BOLD, SMALL, EdgeLabel, NodeBadge, Row, compact
-from gui.animation.placement import Obstacles
-from gui.animation.pulse import PulseItem, straight
-from gui.animation.timeline import DisplayState
+from backprop_studio.engine import explain
+from backprop_studio.gui import format as fmt
+from backprop_studio.gui import theme
+from backprop_studio.gui.animation.edge_labels import (
+    BOLD,
+    SMALL,
+    EdgeLabel,
+    NodeBadge,
+    Row,
+    compact,
+)
+from backprop_studio.gui.animation.placement import Obstacles
+from backprop_studio.gui.animation.pulse import PulseItem, straight
+from backprop_studio.gui.animation.timeline import DisplayState
 
 Z_RING = 15.0
 

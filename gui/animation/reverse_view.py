@@ -17,9 +17,9 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsPathItem
 
-from engine import explain
-from gui import theme
-from gui.animation.edge_labels import SMALL, NodeBadge, Row, compact
+from backprop_studio.engine import explain
+from backprop_studio.gui import theme
+from backprop_studio.gui.animation.edge_labels import SMALL, NodeBadge, Row, compact
 
 Z_MAGNITUDE, Z_REVERSE = -0.6, -0.4
 DECADES = 4.0          # the magnitude scale spans four orders of magnitude below the largest
@@ -100,7 +100,7 @@ class MagnitudeView(_EdgeOverlay):
                  for s, _ in steps]
         top = max(sizes, default=0.0)
         grad = theme.current().grad
-        for (step, edge), size in zip(steps, sizes):
+        for (_step, edge), size in zip(steps, sizes):
             t = 0.0 if size <= 0 or top <= 0 else max(
                 0.0, 1.0 + math.log10(size / top) / DECADES)
             color = QColor(grad)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine import ComputationGraph, Result, Step
-
+from backprop_studio.engine import ComputationGraph, Result, Step
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ class DisplayState:
     params: dict = field(default_factory=dict)          # (node, tensor) -> ∂L/∂tensor
     active: int = -1                                    # index of the step just taken
 
-    def copy(self) -> "DisplayState":
+    def copy(self) -> DisplayState:
         return DisplayState(dict(self.node_value), dict(self.node_grad), dict(self.partial),
                             dict(self.edge_value), dict(self.edge_grad), dict(self.sums),
                             dict(self.params), self.active)

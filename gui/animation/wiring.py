@@ -11,14 +11,14 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
-from engine import GraphError
-from gui.animation.controller import AnimationController
-from gui.animation.controls import AnimationPanel
-from gui.animation.gradcheck_badges import GradCheckBadges
-from gui.animation.keys import CanvasKeys, panel_shortcuts
-from gui.animation.overlay import Overlay
-from gui.animation.reverse_view import MagnitudeView, ReverseView
-from gui.animation.timeline import Timeline
+from backprop_studio.engine import GraphError
+from backprop_studio.gui.animation.controller import AnimationController
+from backprop_studio.gui.animation.controls import AnimationPanel
+from backprop_studio.gui.animation.gradcheck_badges import GradCheckBadges
+from backprop_studio.gui.animation.keys import CanvasKeys, panel_shortcuts
+from backprop_studio.gui.animation.overlay import Overlay
+from backprop_studio.gui.animation.reverse_view import MagnitudeView, ReverseView
+from backprop_studio.gui.animation.timeline import Timeline
 
 STALE = ("The graph changed, so the values and gradients shown are stale (dimmed). "
          "Press ▶ or Ctrl+R to run it again and replay.")
@@ -61,7 +61,7 @@ class Animation(QObject):
         menu.addAction(self.magnitude_action)
         actions = getattr(self.window, "actions", {})
         if "colorblind" not in actions:          # the window offers it already; never twice
-            from gui import theme
+            from backprop_studio.gui import theme
             act = QAction("Colour-blind Safe &Colours", self, checkable=True)
             act.toggled.connect(lambda on: theme.set_palette("colorblind" if on else "cs231n"))
             menu.addAction(act)

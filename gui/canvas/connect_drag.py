@@ -12,9 +12,9 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
-from engine import GraphError
-from gui import commands, theme
-from gui.canvas.edge_item import bezier
+from backprop_studio.engine import GraphError
+from backprop_studio.gui import commands, theme
+from backprop_studio.gui.canvas.edge_item import bezier
 
 
 class ConnectDrag:

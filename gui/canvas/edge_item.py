@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
-from gui import theme
+from backprop_studio.gui import theme
 
 
 def bezier(start: QPointF, end: QPointF) -> QPainterPath:

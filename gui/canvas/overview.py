@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from gui import theme
+from backprop_studio.gui import theme
 
 OVERVIEW_ZOOM = 0.3
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents

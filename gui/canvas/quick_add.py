@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
-from engine.ops import REGISTRY
-from gui import icons
+from backprop_studio.engine.ops import REGISTRY
+from backprop_studio.gui import icons
 
 
 def matches(spec, text: str) -> bool:

@@ -11,12 +11,13 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Signal
 from PySide6.QtGui import QPainter, QPen, QUndoStack
 from PySide6.QtWidgets import QGraphicsScene
 
-from engine import ComputationGraph, GraphError
-from gui import commands, format as fmt, theme
-from gui.canvas.connect_drag import ConnectDrag
-from gui.canvas.edge_item import EdgeItem
-from gui.canvas.node_item import NodeItem
-from gui.canvas.overview import Overview
+from backprop_studio.engine import ComputationGraph, GraphError
+from backprop_studio.gui import commands, theme
+from backprop_studio.gui import format as fmt
+from backprop_studio.gui.canvas.connect_drag import ConnectDrag
+from backprop_studio.gui.canvas.edge_item import EdgeItem
+from backprop_studio.gui.canvas.node_item import NodeItem
+from backprop_studio.gui.canvas.overview import Overview
 
 
 class GraphScene(QGraphicsScene):

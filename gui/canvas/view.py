@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView
 
-from gui.canvas.overview import OVERVIEW_ZOOM
+from backprop_studio.gui.canvas.overview import OVERVIEW_ZOOM
 
 OP_MIME = "application/x-backprop-op"
 MIN_ZOOM, MAX_ZOOM = 0.03, 4.0
@@ -153,7 +153,7 @@ class GraphView(QGraphicsView):
 
     # ------------------------------------------------------------ quick add
     def open_quick_add(self, view_pos: QPoint):
-        from gui.canvas.quick_add import QuickAdd
+        from backprop_studio.gui.canvas.quick_add import QuickAdd
         scene_pos = self.mapToScene(view_pos)
         popup = QuickAdd(self)
         popup.chosen.connect(lambda op: self.scene().add_op(op, scene_pos))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QFileDialog
 
-from engine import GraphError
+from backprop_studio.engine import GraphError
 
 from .csv_dialog import CsvDialog
 

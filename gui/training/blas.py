@@ -9,7 +9,6 @@ child. threadpoolctl switches the thread count of the BLAS numpy loaded, at run 
 
 from __future__ import annotations
 
-
 _controller = None           # threadpoolctl's view of the loaded BLAS (scanned once)
 _limiter = None              # the process-wide limit while anyone holds it
 _holders = 0                 # engaged SingleBlasThread objects (one per window's training)

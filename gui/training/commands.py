@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from engine import ComputationGraph
+from backprop_studio.engine import ComputationGraph
 
 MERGE_ID = 0x7472          # "tr"
 

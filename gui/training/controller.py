@@ -18,8 +18,8 @@ import time
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 
-from engine import GraphError
-from engine.train import Trainer
+from backprop_studio.engine import GraphError
+from backprop_studio.engine.train import Trainer
 
 from .blas import SingleBlasThread
 from .commands import TrainParams

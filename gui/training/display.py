@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 import time
 
-from engine import GraphError, run
-from engine.train import fed_inputs
+from backprop_studio.engine import GraphError, run
+from backprop_studio.engine.train import fed_inputs
 
 from .mirror import Mirror
 

@@ -18,7 +18,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .plotting import PEAKS_PER_PIXEL, SERIES, cache_legend, Growing, SteadyRange, export_png, styled_plot
+from .plotting import (
+    PEAKS_PER_PIXEL,
+    SERIES,
+    Growing,
+    SteadyRange,
+    cache_legend,
+    export_png,
+    styled_plot,
+)
 
 TINY = 1e-30
 REDRAW_INTERVAL = 1.0       # seconds between redraws while norms stream in (6 curves: 4 ms a

@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .plotting import PEAKS_PER_PIXEL, Growing, cache_legend, SteadyRange, export_png, styled_plot
+from .plotting import PEAKS_PER_PIXEL, Growing, SteadyRange, cache_legend, export_png, styled_plot
 
 SMOOTHING = 0.03            # exponential moving average weight of the newest loss
 _CHUNK = 256                # EMA in chunks so (1 − α)^−i stays far from overflow

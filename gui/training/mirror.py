@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine import ComputationGraph, Plan, Result, run
-from engine.train import fed_inputs, prediction_node
+from backprop_studio.engine import ComputationGraph, Plan, Result, run
+from backprop_studio.engine.train import fed_inputs, prediction_node
 
 
 class Mirror:

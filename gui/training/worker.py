@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Signal
 
-from engine import GraphError, fileformat
-from engine.optimizers import OPTIMIZERS
-from engine.train_process import TrainProcess, TrainSpec, error_from
+from backprop_studio.engine import GraphError, fileformat
+from backprop_studio.engine.optimizers import OPTIMIZERS
+from backprop_studio.engine.train_process import TrainProcess, TrainSpec, error_from
 
 STEP_GENERATION = -1        # the generation of a single Step (the controller ignores its signals)
 MAX_PER_WAKE = 64           # messages read per wake-up of the notifier (then Qt breathes)

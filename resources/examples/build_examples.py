@@ -12,9 +12,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from engine.api import Graph  # noqa: E402
-from engine.layout import COLUMN  # noqa: E402
-
+from backprop_studio.engine.api import Graph  # noqa: E402
+from backprop_studio.engine.layout import COLUMN  # noqa: E402
 
 COL = COLUMN         # the engine's auto-layout column width: room for edge labels
 

@@ -4,7 +4,6 @@ make_window come from tests/conftest.py)."""
 from __future__ import annotations
 
 import pytest
-
 from editor_helpers import cs231n_graph
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
-from engine import fileformat
-from engine.api import Graph
+from backprop_studio.engine import fileformat
+from backprop_studio.engine.api import Graph
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 CS231N = EXAMPLES / "cs231n_add_multiply.json"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from editor_helpers import drag, dumps, to_view
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
-
-from editor_helpers import drag, dumps, to_view
 
 
 def test_drag_output_to_input_connects_with_a_bezier(qtbot, cs_window):

@@ -3,14 +3,14 @@ windows, auto-layout, snap, zoom, pan, fit and level of detail."""
 
 from __future__ import annotations
 
+from editor_helpers import drag, dumps, to_view
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from editor_helpers import drag, dumps, to_view
-from gui.canvas.node_item import LOD_TEXT
-from gui.palette import op_mime
+from backprop_studio.gui.canvas.node_item import LOD_TEXT
+from backprop_studio.gui.palette import op_mime
 
 
 def _drop(window, mime, view_pos: QPoint) -> None:
@@ -246,7 +246,7 @@ def test_level_of_detail_hides_text_when_zoomed_out(qtbot, cs_window):
 
 def test_overview_draws_large_zoomed_out_graphs_in_batches(qtbot, cs_window):
     w = cs_window
-    from gui.canvas.overview import OVERVIEW_ZOOM
+    from backprop_studio.gui.canvas.overview import OVERVIEW_ZOOM
     no_contents = w.scene.node_item("q").GraphicsItemFlag.ItemHasNoContents
     w.view.set_zoom(OVERVIEW_ZOOM * 0.5)
     assert w.scene.overview.active

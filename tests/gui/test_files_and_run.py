@@ -3,16 +3,15 @@ export, settings) and running the engine (values, staleness, errors on the node)
 
 from __future__ import annotations
 
-import os
-
 import pytest
+from editor_helpers import CS231N, dumps
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QImage
 
-from editor_helpers import CS231N, EXAMPLES, dumps
-from engine import fileformat
-from gui import commands, settings as app_settings
-from gui.file_ops import FileController
+from backprop_studio.engine import fileformat
+from backprop_studio.gui import commands
+from backprop_studio.gui import settings as app_settings
+from backprop_studio.gui.file_ops import FileController
 
 
 def test_save_then_open_round_trip(tmp_path, cs_window, make_window):
@@ -153,7 +152,7 @@ def test_export_png_and_svg(tmp_path, cs_window):
 
 
 def test_geometry_and_docks_persist(qtbot, make_window):
-    from gui.main_window import MainWindow
+    from backprop_studio.gui.main_window import MainWindow
     w = make_window()
     w.resize(701, 503)      # the offscreen screen is 800×600
     w.palette_dock.hide()
@@ -167,10 +166,10 @@ def test_geometry_and_docks_persist(qtbot, make_window):
 
 
 def test_main_py_with_a_bad_file_opens_an_empty_window(qtbot, tmp_path, monkeypatch):
-    from gui import app as gui_app
+    from backprop_studio.gui import app as gui_app
     shown = {}
     monkeypatch.setattr("PySide6.QtWidgets.QApplication.exec", lambda self=None: 0)
-    import gui.main_window as mw
+    import backprop_studio.gui.main_window as mw
     real = mw.MainWindow
 
     class Spy(real):

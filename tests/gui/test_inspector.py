@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from editor_helpers import EXAMPLES, dumps
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from editor_helpers import EXAMPLES, dumps
-from gui.tensor_editor import parse_tensor
+from backprop_studio.gui.tensor_editor import parse_tensor
 
 
 def select(window, node):
@@ -94,7 +94,7 @@ def test_settings_edit_and_bad_shape_refused(window):
     units.setValue(3)
     assert w.graph.node("dense")["config"]["units"] == 3
     assert np.shape(w.graph.node("dense")["tensors"]["W"]) == (2, 3)
-    from gui import commands
+    from backprop_studio.gui import commands
     cmd = commands.AddNode(w.graph, "parameter", (0, 600), node_id="p")
     commands.push(w.undo_stack, cmd)
     shape = select(w, "p").config_widgets["shape"]
@@ -128,7 +128,7 @@ def test_value_gradient_and_heatmaps(window):
     from PySide6.QtWidgets import QLabel
     texts = [l.text() for l in ins.widget().findChildren(QLabel)]
     assert "value" in texts and "gradient ∂L/∂out" in texts and "∂L/∂W" in texts
-    from gui.heatmap import Heatmap
+    from backprop_studio.gui.heatmap import Heatmap
     heatmaps = ins.widget().findChildren(Heatmap)
     assert len(heatmaps) >= 2                    # value (batch × units) and ∂L/∂W at least
     image = heatmaps[0].image.image
@@ -161,14 +161,14 @@ def test_inspector_with_keyboard_does_not_delete_nodes(qtbot, cs_window):
 
 # ------------------------------------------------------------ responsiveness: work done per event
 def mnist_graph():
-    from engine.api import Graph
+    from backprop_studio.engine.api import Graph
     return Graph.mlp([784, 128, 64, 10], batch=64)
 
 
 def test_repeated_results_refresh_only_the_result_section(qtbot, window):
-    import engine
-    from gui.heatmap import Heatmap
-    from gui.tensor_editor import TensorEditor
+    from backprop_studio import engine
+    from backprop_studio.gui.heatmap import Heatmap
+    from backprop_studio.gui.tensor_editor import TensorEditor
     w = window
     w.open_path(EXAMPLES / "xor_mlp.json")
     first = w.run_graph()
@@ -190,7 +190,7 @@ def test_repeated_results_refresh_only_the_result_section(qtbot, window):
 
 
 def test_training_write_back_updates_editors_in_place(qtbot, window):
-    from gui.tensor_editor import TensorEditor
+    from backprop_studio.gui.tensor_editor import TensorEditor
     w = window
     w.open_path(EXAMPLES / "xor_mlp.json")
     w.run_graph()
@@ -208,9 +208,9 @@ def test_training_write_back_updates_editors_in_place(qtbot, window):
 
 
 def test_large_tensor_editor_is_virtual_and_refuses_bad_cells(qtbot, window):
-    import engine
-    from gui.heatmap import Heatmap
-    from gui.tensor_editor import TensorEditor
+    from backprop_studio import engine
+    from backprop_studio.gui.heatmap import Heatmap
+    from backprop_studio.gui.tensor_editor import TensorEditor
     w = window
     w.set_graph(mnist_graph(), None, "mnist")
     w.show_result(engine.run(w.graph, trace=True))

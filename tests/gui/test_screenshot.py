@@ -7,10 +7,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from editor_helpers import CS231N
 from PySide6.QtGui import QImage
 
-from editor_helpers import CS231N
-from gui import theme
+from backprop_studio.gui import theme
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,12 +8,12 @@ import random
 
 import numpy as np
 import pytest
+from editor_helpers import EXAMPLES, dumps
 from PySide6.QtCore import QPointF
 
-from editor_helpers import EXAMPLES, dumps
-from engine import GraphError
-from engine.ops import REGISTRY
-from gui import commands, edit_ops
+from backprop_studio.engine import GraphError
+from backprop_studio.engine.ops import REGISTRY
+from backprop_studio.gui import commands, edit_ops
 
 
 def check_round_trip(window, edit, name_start: str | None = None) -> None:

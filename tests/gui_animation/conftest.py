@@ -4,14 +4,13 @@ showing one of the example graphs."""
 from __future__ import annotations
 
 import pytest
-
 from anim_helpers import EXAMPLES
 
 
 @pytest.fixture
 def open_example(make_window):
     """open_example("cs231n_add_multiply") -> (window, animation), graph run, zoom 1."""
-    from gui.animation import install
+    from backprop_studio.gui.animation import install
 
     def make(name: str, size=(1600, 1000)):
         window = make_window(size)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from gui.animation import controller as ctl_mod
+from backprop_studio.gui.animation import controller as ctl_mod
 
 
 def test_play_runs_to_the_end_and_the_pulse_follows_the_edge_path(open_example):
@@ -192,7 +192,7 @@ def test_labels_follow_a_moved_node(open_example, qtbot):
 def test_a_new_result_prepares_nothing_while_the_animation_is_idle(qtbot, open_example):
     """Training sends a Result every second: with the Animation dock closed and nothing
     playing, it must neither build the step list nor change the selection."""
-    import engine
+    from backprop_studio import engine
     window, anim = open_example("two_layer_sigmoid")
     window.scene.clearSelection()
     anim.dock.hide()                                   # the user closed the Animation dock

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from anim_helpers import edge_rows, label_snapshot
 
-from engine.api import Graph
+from backprop_studio.engine.api import Graph
 
 # f = (x + y)·z at x = −2, y = 5, z = −4: (edge, upstream, local, product), hand-computed.
 CS231N_BACKWARD = [

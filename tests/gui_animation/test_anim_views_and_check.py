@@ -8,8 +8,8 @@ import shutil
 from anim_helpers import SCREENSHOTS, edge_rows
 from PySide6.QtCore import Qt
 
-from engine.api import Graph
-from gui import theme
+from backprop_studio.engine.api import Graph
+from backprop_studio.gui import theme
 
 
 def _rows(badge) -> list[str]:

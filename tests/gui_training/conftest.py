@@ -4,14 +4,13 @@ isolated per test, and helpers that wait for a run to end."""
 from __future__ import annotations
 
 import pytest
-
 from training_helpers import release
 
 
 @pytest.fixture
 def studio(make_window):
     """(window, controller) with no file open; the window never asks about unsaved changes."""
-    from gui.training import install
+    from backprop_studio.gui.training import install
 
     window = make_window((1400, 900))
     controller = getattr(window, "training", None) or install(window)
@@ -21,7 +20,7 @@ def studio(make_window):
 
 @pytest.fixture
 def make_second_window(make_window):
-    from gui.training import install
+    from backprop_studio.gui.training import install
     made = []
 
     def make():

@@ -8,11 +8,10 @@ import os
 
 import numpy as np
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-
-from engine import ComputationGraph
-from engine.api import Graph
-
 from training_helpers import open_example, tensors, train_until_plotted
+
+from backprop_studio.engine import ComputationGraph
+from backprop_studio.engine.api import Graph
 
 
 def line_fit() -> Graph:

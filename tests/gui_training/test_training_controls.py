@@ -7,13 +7,12 @@ import time
 
 import numpy as np
 from PySide6.QtCore import Qt
-
-from engine import datasets, fileformat
-from engine.train import Trainer
-from gui.training.lr_control import LearningRate
-from gui.training.worker import TrainWorker
-
 from training_helpers import EXAMPLES, open_example, tensors, wait_run
+
+from backprop_studio.engine import datasets, fileformat
+from backprop_studio.engine.train import Trainer
+from backprop_studio.gui.training.lr_control import LearningRate
+from backprop_studio.gui.training.worker import TrainWorker
 
 
 def start_long_run(qtbot, window, steps=10_000_000, lr=0.001):
@@ -177,7 +176,7 @@ def test_worker_reports_a_failure_with_the_node_and_the_last_good_parameters(qtb
 
 
 def test_before_a_run_the_bar_counts_towards_the_chosen_steps(qtbot):
-    from gui.training.panel import TrainingPanel
+    from backprop_studio.gui.training.panel import TrainingPanel
     panel = TrainingPanel()
     qtbot.addWidget(panel)
     panel.steps.setValue(2500)

@@ -7,10 +7,9 @@ import csv
 
 import numpy as np
 from PySide6.QtCore import Qt
-
-from gui.training import actions
-
 from training_helpers import open_example, wait_run
+
+from backprop_studio.gui.training import actions
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -11,15 +11,13 @@ import os
 import numpy as np
 from PySide6.QtCore import Qt
 from threadpoolctl import threadpool_info, threadpool_limits
-
-from engine import run
-
-from gui.app import serial_painting
-from gui.training.grad_norm_plot import REDRAW_INTERVAL, GradNormPlot
-from gui.training.loss_plot import LossPlot
-from gui.training.plotting import DYNAMIC_RANGE_LIMIT
-
 from training_helpers import open_example, wait_run
+
+from backprop_studio.engine import run
+from backprop_studio.gui.app import serial_painting
+from backprop_studio.gui.training.grad_norm_plot import REDRAW_INTERVAL, GradNormPlot
+from backprop_studio.gui.training.loss_plot import LossPlot
+from backprop_studio.gui.training.plotting import DYNAMIC_RANGE_LIMIT
 
 
 def blas_threads() -> int:
@@ -43,7 +41,7 @@ def test_this_process_uses_one_blas_thread_only_while_a_run_goes(qtbot, studio):
 
 
 def test_two_holders_share_the_limit_and_the_last_one_lifts_it():
-    from gui.training.blas import SingleBlasThread
+    from backprop_studio.gui.training.blas import SingleBlasThread
     with threadpool_limits(limits=2, user_api="blas"):
         a, b = SingleBlasThread(), SingleBlasThread()
         a.engage()
@@ -56,7 +54,7 @@ def test_two_holders_share_the_limit_and_the_last_one_lifts_it():
 
 
 def test_norms_are_kept_at_once_and_drawn_at_most_once_a_second(qtbot, monkeypatch):
-    from gui.training import grad_norm_plot
+    from backprop_studio.gui.training import grad_norm_plot
     now = [100.0]
     monkeypatch.setattr(grad_norm_plot, "clock", lambda: now[0])
     plot = GradNormPlot()
@@ -195,7 +193,7 @@ def test_a_stale_notice_behind_another_tab_keeps_the_controls_current(qtbot, stu
 
 
 def test_the_step_axis_grows_by_four_nice_ranges_a_decade():
-    from gui.training.plotting import STEP_AXIS, nice_ceiling
+    from backprop_studio.gui.training.plotting import STEP_AXIS, nice_ceiling
     bounds = {nice_ceiling(s, STEP_AXIS) for s in range(1001, 10_001)}
     assert sorted(bounds) == [2000.0, 2500.0, 5000.0, 10_000.0]
     assert nice_ceiling(2501, STEP_AXIS) == 5000.0 and nice_ceiling(2500, STEP_AXIS) == 2500.0

@@ -9,10 +9,9 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtTest import QTest
-
-from engine import datasets
-
 from training_helpers import open_example
+
+from backprop_studio.engine import datasets
 
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
+from training_helpers import open_example, tensors
 
-import engine
-from engine import datasets
-from engine.train import fed_inputs
-
-from training_helpers import open_example, tensors, wait_run
+from backprop_studio import engine
+from backprop_studio.engine import datasets
+from backprop_studio.engine.train import fed_inputs
 
 
 def train_xor(qtbot, window):
