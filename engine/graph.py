@@ -10,6 +10,7 @@ signal names).
 from __future__ import annotations
 
 import copy
+import math
 import re
 from collections.abc import Callable
 
@@ -17,20 +18,28 @@ import networkx as nx
 import numpy as np
 
 from .errors import GraphError
+from .limits import MAX_NAME_CHARS, MAX_TENSOR_ELEMENTS
 from .ops import get_op
+from .settings import TRAINING_BY_NAME
+from .tensors import to_tensor
+from .text import shorten
 
 Listener = Callable[[str, dict], None]
 
 
-def _as_tensor(value):
-    """Scalars stay Python floats; anything else becomes a float64 array (checked rectangular)."""
-    if isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool):
-        return float(value)
-    try:
-        arr = np.array(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"not a number or a rectangular array of numbers ({exc})") from None
-    return float(arr) if arr.ndim == 0 else arr
+def _finite_pair(pos) -> list[float]:
+    if not isinstance(pos, (list, tuple)) or len(pos) != 2 or not all(
+            isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+            and math.isfinite(v) for v in pos):
+        raise ValueError(f"a position must be two finite numbers [x, y], got {shorten(pos)}")
+    return [float(pos[0]), float(pos[1])]
+
+
+def _name(value, what: str) -> str:
+    if not isinstance(value, str) or not value or len(value) > MAX_NAME_CHARS:
+        raise ValueError(f"{what} must be text of 1 to {MAX_NAME_CHARS} characters, got "
+                         f"{shorten(value)}")
+    return value
 
 
 class ComputationGraph:
@@ -119,32 +128,66 @@ class ComputationGraph:
     def add_node(self, op: str, label: str | None = None, pos=(0.0, 0.0),
                  node_id: str | None = None, config: dict | None = None,
                  tensors: dict | None = None) -> str:
-        """Add a node and return its id; tensors default to the op's seeded initial values."""
+        """Add a node and return its id; tensors default to the op's seeded initial values.
+
+        Every setting is checked against the op's declaration, the sizes the settings declare
+        against the tensor budget, and given tensors are measured, all before anything is
+        allocated; a refusal names the node and what is wrong.
+        """
         try:
-            spec = get_op(op)
+            spec = get_op(op if isinstance(op, str) else shorten(op))
         except KeyError as exc:
             raise GraphError(str(exc.args[0])) from None
+        try:
+            if node_id is not None:
+                node_id = _name(node_id, "a node id")
+            if label is not None:
+                label = _name(label, "a label")
+            position = _finite_pair(pos)
+        except ValueError as exc:
+            raise GraphError(str(exc), node_id if isinstance(node_id, str) else None) from None
         if node_id is None:
             plain = label if label and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,30}", label) else op
             node_id = self.new_id(plain)
         elif node_id in self.nx:
-            raise GraphError(f"a node with id {node_id!r} already exists")
-        unknown = set(config or {}) - set(spec.config)
-        if unknown:
-            raise GraphError(f"{op} has no setting {', '.join(sorted(unknown))}", node_id, label)
-        cfg = {**copy.deepcopy(spec.config), **(config or {})}
-        values = spec.initial_tensors(cfg)
+            raise GraphError(f"a node with id {shorten(node_id)} already exists")
+        if config is not None and not isinstance(config, dict):
+            raise GraphError(f"the settings must be an object, got {shorten(config)}", node_id,
+                             label)
+        if tensors is not None and not isinstance(tensors, dict):
+            raise GraphError(f"the tensors must be an object, got {shorten(tensors)}", node_id,
+                             label)
+        cfg = spec.config
+        for key, value in (config or {}).items():
+            cfg[key] = self._checked_setting(spec, key, value, node_id, label)
+        values = {}
         for name, value in (tensors or {}).items():
             if name not in spec.tensors:
-                raise GraphError(f"{op} has no tensor {name!r}", node_id, label)
+                raise GraphError(f"{op} has no tensor {shorten(name)}", node_id, label)
             try:
-                values[name] = _as_tensor(value)
+                values[name] = to_tensor(value)
             except ValueError as exc:
                 raise GraphError(f"{name}: {exc}", node_id, label) from None
-        self.nx.add_node(node_id, op=op, label=label or node_id,
-                         pos=[float(pos[0]), float(pos[1])], config=cfg, tensors=values)
+        missing = [t for t in spec.tensors if t not in values]
+        try:
+            values.update(spec.initial_tensors(cfg, only=missing))
+        except ValueError as exc:
+            raise GraphError(str(exc), node_id, label) from None
+        values = {t: values[t] for t in spec.tensors}
+        self.nx.add_node(node_id, op=op, label=label or node_id, pos=position, config=cfg,
+                         tensors=values)
         self._emit("node_added", node=node_id)
         return node_id
+
+    @staticmethod
+    def _checked_setting(spec, key, value, node, label):
+        setting = spec.setting(key) if isinstance(key, str) else None
+        if setting is None:
+            raise GraphError(f"{spec.name} has no setting {shorten(key)}", node, label)
+        try:
+            return setting.check(value)
+        except ValueError as exc:
+            raise GraphError(f"setting {key} {exc}", node, label) from None
 
     def remove_node(self, node: str) -> None:
         self._require(node)
@@ -189,26 +232,42 @@ class ComputationGraph:
         return source
 
     def set_label(self, node: str, label: str) -> None:
-        self.node(node)["label"] = label
+        data = self.node(node)
+        try:
+            data["label"] = _name(label, "a label")
+        except ValueError as exc:
+            raise GraphError(str(exc), node, self.label(node)) from None
         self._emit("node_changed", node=node, what="label")
 
     def set_position(self, node: str, pos) -> None:
-        self.node(node)["pos"] = [float(pos[0]), float(pos[1])]
+        data = self.node(node)
+        try:
+            data["pos"] = _finite_pair(pos)
+        except ValueError as exc:
+            raise GraphError(str(exc), node, self.label(node)) from None
         self._emit("node_moved", node=node)
 
     def set_config(self, node: str, key: str, value) -> None:
+        """Change one setting, checked against the op's declaration; a setting that sizes a
+        tensor (a dense layer's units) is refused if the size would break the budget."""
         spec = self.op(node)
-        if key not in spec.config:
-            raise GraphError(f"{spec.name} has no setting {key!r}", node, self.label(node))
+        value = self._checked_setting(spec, key, value, node, self.label(node))
+        cfg = {**self.node(node)["config"], key: value}
+        for name, shape in spec.declared_shapes(cfg).items():
+            if math.prod(shape) > MAX_TENSOR_ELEMENTS:
+                raise GraphError(f"setting {key} = {shorten(value)} would give {name} "
+                                 f"{math.prod(shape):,} elements; a tensor may hold at most "
+                                 f"{MAX_TENSOR_ELEMENTS:,}", node, self.label(node))
         self.node(node)["config"][key] = value
         self._emit("node_changed", node=node, what="config")
 
     def set_tensor(self, node: str, name: str, value) -> None:
         spec = self.op(node)
         if name not in spec.tensors:
-            raise GraphError(f"{spec.name} has no tensor {name!r}", node, self.label(node))
+            raise GraphError(f"{spec.name} has no tensor {shorten(name)}", node,
+                             self.label(node))
         try:
-            self.node(node)["tensors"][name] = _as_tensor(value)
+            self.node(node)["tensors"][name] = to_tensor(value)
         except ValueError as exc:
             raise GraphError(f"{name}: {exc}", node, self.label(node)) from None
         self._emit("node_changed", node=node, what="tensors")
@@ -224,11 +283,19 @@ class ComputationGraph:
 
     def set_output(self, node: str | None) -> None:
         if node is not None:
+            if not isinstance(node, str):
+                raise GraphError(f"the output must be a node id, got {shorten(node)}")
             self._require(node)
         self.nx.graph["output"] = node
         self._emit("graph_changed", what="output")
 
     def set_graph_attr(self, key: str, value) -> None:
+        """A graph attribute; the ``training`` block is checked setting by setting."""
+        if key == "output":
+            self.set_output(value)
+            return
+        if key == "training":
+            value = checked_training(value)
         self.nx.graph[key] = value
         self._emit("graph_changed", what=key)
 
@@ -252,10 +319,27 @@ class ComputationGraph:
 
     # ------------------------------------------------------------ helpers
     def _require(self, node: str) -> None:
-        if node not in self.nx:
-            raise GraphError(f"there is no node {node!r}")
+        if not isinstance(node, str) or node not in self.nx:
+            raise GraphError(f"there is no node {shorten(node)}")
 
     def copy(self) -> ComputationGraph:
         other = type(self)()
         other.nx = copy.deepcopy(self.nx)
         return other
+
+
+def checked_training(block) -> dict:
+    """The training block with every setting checked (GraphError naming the bad one)."""
+    if not isinstance(block, dict):
+        raise GraphError(f"the training settings must be an object, got {shorten(block)}")
+    out = {}
+    for key, value in block.items():
+        setting = TRAINING_BY_NAME.get(key)
+        if setting is None:
+            known = ", ".join(TRAINING_BY_NAME)
+            raise GraphError(f"training has no setting {shorten(key)} (known: {known})")
+        try:
+            out[key] = setting.check(value)
+        except ValueError as exc:
+            raise GraphError(f"training setting {key} {exc}") from None
+    return out

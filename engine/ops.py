@@ -16,9 +16,13 @@ The palette, the file schema's op list and the README's op table all come from R
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .limits import MAX_SEED, MAX_SETTING, MAX_TENSOR_ELEMENTS
+from .settings import Setting
 
 INPUTS = "Inputs & parameters"
 MATH = "Math"
@@ -41,7 +45,7 @@ class Op:
     vjp: dict = field(default_factory=dict)
     tensors: tuple[str, ...] = ()    # arrays the node owns and the file stores
     trainable: bool = False          # whether training updates those tensors
-    config: dict = field(default_factory=dict)  # settings and their defaults
+    settings: tuple[Setting, ...] = ()   # each setting's kind, range and default
     is_loss: bool = False
     check: object = None             # (inputs, tensors, config) -> None, raises ValueError
     save: dict = field(default_factory=dict)   # forward intermediates the backward reuses
@@ -50,22 +54,51 @@ class Op:
     def vjp_expr(self, name: str) -> str:
         return self.vjp.get(name) or f"g * ({self.local[name]})"
 
-    def initial_tensors(self, config: dict) -> dict:
-        """Fresh, seeded values for the node's own tensors (a new node, or Reset parameters)."""
+    @property
+    def config(self) -> dict:
+        """The settings' defaults, fresh copies: {name: default}."""
+        return {s.name: s.fresh_default() for s in self.settings}
+
+    def setting(self, name: str) -> Setting | None:
+        return next((s for s in self.settings if s.name == name), None)
+
+    def declared_shapes(self, config: dict) -> dict[str, tuple[int, ...]]:
+        """The shapes of the tensors this op seeds from its (checked) settings; tensors whose
+        shape the settings do not fix are absent. Known before anything is allocated."""
         cfg = {**self.config, **config}
-        rng = np.random.default_rng(int(cfg.get("seed", 0)))
         if self.name == "dense":
-            n_in, n_out = int(cfg["in_features"]), int(cfg["units"])
-            limit = np.sqrt(6.0 / (n_in + n_out))             # Glorot uniform
-            return {"W": rng.uniform(-limit, limit, (n_in, n_out)), "b": np.zeros(n_out)}
+            return {"W": (int(cfg["in_features"]), int(cfg["units"])), "b": (int(cfg["units"]),)}
         if self.name == "parameter":
-            shape = tuple(int(n) for n in cfg.get("shape", ()))
-            if shape == ():
-                return {"value": float(rng.normal(0.0, float(cfg["scale"])))}
-            return {"value": rng.normal(0.0, float(cfg["scale"]), shape)}
-        if self.tensors:
-            return {"value": 0.0}
+            return {"value": tuple(int(n) for n in cfg["shape"])}
         return {}
+
+    def initial_tensors(self, config: dict, only=None) -> dict:
+        """Fresh, seeded values for the node's own tensors (a new node, or Reset parameters);
+        ``only``: the names wanted (a file that gives W need not have it seeded first)."""
+        cfg = {**self.config, **config}
+        wanted = set(self.tensors if only is None else only)
+        rng = np.random.default_rng(int(cfg.get("seed", 0)))
+        shapes = self.declared_shapes(cfg)
+        for name, shape in shapes.items():
+            if name in wanted and math.prod(shape) > MAX_TENSOR_ELEMENTS:
+                raise ValueError(f"{name} would have shape {shape}, {math.prod(shape):,} "
+                                 f"elements; a tensor may hold at most {MAX_TENSOR_ELEMENTS:,}")
+        out = {}
+        if self.name == "dense":
+            n_in, n_out = shapes["W"]
+            limit = np.sqrt(6.0 / (n_in + n_out))             # Glorot uniform
+            if "W" in wanted:
+                out["W"] = rng.uniform(-limit, limit, (n_in, n_out))
+            if "b" in wanted:
+                out["b"] = np.zeros(n_out)
+        elif self.name == "parameter":
+            if "value" in wanted:
+                shape, scale = shapes["value"], float(cfg["scale"])
+                out["value"] = float(rng.normal(0.0, scale)) if shape == () else \
+                    rng.normal(0.0, scale, shape)
+        else:
+            out = {name: 0.0 for name in self.tensors if name in wanted}
+        return out
 
 
 REGISTRY: dict[str, Op] = {}
@@ -91,12 +124,19 @@ def get_op(name: str) -> Op:
 
 # ---------------------------------------------------------------- leaves
 
+SEED = Setting("seed", "int", 0, 0, MAX_SEED, doc="seeds the initial values")
+
 register(Op("input", INPUTS, "x", "named data: a value from the file, or a column of the dataset",
-            forward="value", tensors=("value",), config={"feed": None}))
+            forward="value", tensors=("value",),
+            settings=(Setting("feed", "choice", None, choices=(None, "features", "targets"),
+                              doc="which dataset column this input takes while training"),)))
 register(Op("parameter", INPUTS, "θ",
             "a trainable scalar, vector or matrix (seeded initialisation)",
             forward="value", tensors=("value",), trainable=True,
-            config={"shape": [], "scale": 1.0, "seed": 0}))
+            settings=(Setting("shape", "shape", [], doc="the shape a fresh value is seeded with"),
+                      Setting("scale", "float", 1.0, 0.0, MAX_SETTING,
+                              doc="standard deviation of the seeded normal values"),
+                      SEED)))
 register(Op("constant", INPUTS, "c", "a fixed number or array",
             forward="value", tensors=("value",)))
 
@@ -122,7 +162,8 @@ register(Op("max", MATH, "max", "max(a, b) elementwise; routes the gradient to t
             local={"a": "ge(a, b)", "b": "gt(b, a)"},
             formula={"a": "1 if a ≥ b else 0", "b": "1 if b > a else 0"}))
 register(Op("power", MATH, "xᵖ", "x to the power p",
-            notation="{x}^p", forward="power(x, p)", ports=("x",), config={"p": 2.0},
+            notation="{x}^p", forward="power(x, p)", ports=("x",),
+            settings=(Setting("p", "float", 2.0, -MAX_SETTING, MAX_SETTING, doc="the exponent"),),
             local={"x": "p * power(x, p - 1.0) if p != 0.0 else 0.0 * x"},
             formula={"x": "p·x^(p−1)"}))
 register(Op("exp", MATH, "eˣ", "e to the power x",
@@ -188,7 +229,12 @@ register(Op("dense", LAYERS, "xW+b",
             "z = Wᵀx + b for a row vector x",
             notation="{x}·W + b",
             forward="x @ W + b", ports=("x",), tensors=("W", "b"), trainable=True,
-            config={"in_features": 2, "units": 2, "seed": 0}, check=_check_dense,
+            settings=(Setting("in_features", "int", 2, 1, MAX_TENSOR_ELEMENTS,
+                              doc="W's rows: the features of x"),
+                      Setting("units", "int", 2, 1, MAX_TENSOR_ELEMENTS,
+                              doc="W's columns and b's length: the outputs"),
+                      SEED),
+            check=_check_dense,
             local={"x": "W", "W": "x", "b": "1.0"},
             formula={"x": "W (so ∂L/∂x = δ·Wᵀ)", "W": "x (so ∂L/∂W = xᵀ·δ)",
                      "b": "1 (so ∂L/∂b = Σ δ over the batch)"},

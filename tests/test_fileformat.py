@@ -110,8 +110,10 @@ def test_nan_parameters_cannot_be_saved_and_the_old_file_survives(tmp_path):
     w = g.parameter("w", 1.0)
     g.save(path)
     before = path.read_text()
-    g.set_tensor(w, "value", float("nan"))
     with pytest.raises(GraphError, match="NaN"):
+        g.set_tensor(w, "value", float("nan"))          # an edit is refused…
+    g.set_tensors({(w, "value"): float("nan")})          # …a diverged training run is not,
+    with pytest.raises(GraphError, match="NaN"):         # and then saving is refused
         g.save(path)
     assert path.read_text() == before
     assert os.listdir(tmp_path) == ["g.json"]
