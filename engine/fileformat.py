@@ -2,14 +2,18 @@
 
 ``{"format": "backprop-studio", "version": 1, "graph": <node-link>}``, so that
 ``networkx.node_link_graph(doc["graph"], edges="edges")`` loads it. Files are checked against
-resources/graph.schema.json and then rebuilt through the graph's own checked edits into a new
-graph, so a bad file is refused whole with a message saying where and what, and nothing in a file
-is ever executed (JSON only; never pickle). Saves are atomic: a temporary file, then a rename.
+resources/graph.schema.json (generated from the op registry: engine/schema.py) and then rebuilt
+through the graph's own checked edits into a new graph, so a bad file is refused whole with a
+message saying where and what, and nothing in a file is ever executed (JSON only; never pickle).
+The limits of engine/limits.py are checked before the work they bound: the byte size before
+reading, the node count before building, a tensor's size before allocating it. Saves are
+atomic: a temporary file, then a rename.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import tempfile
@@ -20,8 +24,14 @@ import networkx as nx
 import numpy as np
 
 from .errors import GraphError
-from .graph import ComputationGraph
+from .graph import ComputationGraph, checked_training
+from .limits import MAX_ATTR_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_TENSOR_DIMS, MAX_TOTAL_ELEMENTS
+from .ops import REGISTRY
 from .resources import resource
+from .safe_read import decode_utf8, read_bytes
+from .schema import frame
+from .tensors import count
+from .text import shorten
 
 FORMAT = "backprop-studio"
 VERSION = 1
@@ -92,69 +102,159 @@ def save(graph: ComputationGraph, path) -> None:
 
 
 def load(path, graph_class=ComputationGraph) -> ComputationGraph:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise GraphError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GraphError(f"{path}: cannot read it ({getattr(exc, 'strerror', None) or exc})") \
-            from None
-    return loads(text, source=str(path), graph_class=graph_class)
+    """A graph file: a regular file of at most MAX_FILE_BYTES, UTF-8 with or without a BOM."""
+    data = read_bytes(path, MAX_FILE_BYTES, "graph file")
+    return loads(decode_utf8(data, path, "graph file"), source=str(path),
+                 graph_class=graph_class)
 
 
 def loads(text: str, source: str = "<text>", graph_class=ComputationGraph) -> ComputationGraph:
+    """A graph from JSON text (a file's, or pasted); any refusal is one GraphError."""
+    if not isinstance(text, str):
+        raise GraphError(f"{source}: not text")
+    if len(text) > MAX_FILE_BYTES:
+        raise GraphError(f"{source}: {len(text):,} characters; a graph file may have at most "
+                         f"{MAX_FILE_BYTES:,} bytes")
+    return from_document(parse(text, source), source, graph_class)
+
+
+def parse(text: str, source: str = "<text>"):
+    """JSON with every number finite, refused (never a RecursionError) however it nests."""
+    text = text.removeprefix("\ufeff")
+    hooks = {}
+    if _MAYBE_HUGE.search(text):          # only then pay for a Python call per number
+        hooks = {"parse_float": _finite_float}
     try:
-        doc = json.loads(text, parse_constant=_refuse_constant)
+        return json.loads(text, parse_constant=_refuse_constant, **hooks)
     except json.JSONDecodeError as exc:
         raise GraphError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: "
                          f"{exc.msg})") from None
+    except RecursionError:
+        raise GraphError(f"{source}: the JSON nests too deeply to read (a graph file nests at "
+                         f"most {MAX_TENSOR_DIMS + 6} levels)") from None
     except ValueError as exc:
-        raise GraphError(f"{source}: {exc}") from None
-    return from_document(doc, source, graph_class)
+        raise GraphError(f"{source}: {shorten(str(exc), 200)}") from None
+
+
+# A float can only overflow with a three-digit exponent (or 309 digits before the point; those
+# come out as Python ints, which json reads exactly and the checks refuse as too large).
+_MAYBE_HUGE = re.compile(r"[\d.][eE]\+?\d{3}")
 
 
 def _refuse_constant(name: str):
     raise ValueError(f"{name} is not a number a graph file may hold")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{shorten(text)} is too large for a number (it would be infinite)")
+    return value
+
+
 def validate(doc) -> None:
-    """Raise GraphError naming the first place where ``doc`` breaks the schema."""
+    """Raise GraphError naming the first place where ``doc`` breaks the schema's frame (the
+    document, graph attributes and training block; nodes and edges are the graph's to check)."""
     import jsonschema  # here, not at the top: it costs ~0.1 s of the editor's start-up
 
-    validator = jsonschema.Draft202012Validator(schema())
-    errors = sorted(validator.iter_errors(doc), key=lambda e: (len(e.absolute_path),
-                                                                list(map(str, e.absolute_path))))
+    errors = sorted(_frame_validator().iter_errors(doc),
+                    key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if errors:
         err = jsonschema.exceptions.best_match(errors)
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path)
-        raise GraphError(f"{where.lstrip('.') or 'the document'}: {err.message}")
+        raise GraphError(f"{shorten(where.lstrip('.'), 200) or 'the document'}: "
+                         f"{shorten(err.message, 200)}")
+
+
+@lru_cache(maxsize=1)
+def _frame_validator():
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(frame(schema()))
 
 
 def from_document(doc, source: str = "<document>", graph_class=ComputationGraph):
+    """Build a new graph from a parsed document through the graph's own checked edits, so it
+    is refused whole or loaded whole. Counts are checked before anything is built."""
     try:
-        validate(doc)
+        return _build(doc, graph_class)
     except GraphError as exc:
         raise GraphError(f"{source}: {exc}") from None
-    data = doc["graph"]
+
+
+def _build(doc, graph_class):
+    data = doc.get("graph") if isinstance(doc, dict) else None
+    if isinstance(data, dict) and isinstance(data.get("nodes"), list):
+        if len(data["nodes"]) > MAX_NODES:
+            raise GraphError(f"graph.nodes: {len(data['nodes']):,} nodes; a graph file may hold "
+                             f"at most {MAX_NODES:,}")
+        edges = data.get("edges")
+        most = _MAX_PORTS * len(data["nodes"])
+        if isinstance(edges, list) and len(edges) > most:
+            raise GraphError(f"graph.edges: {len(edges):,} edges, more than the "
+                             f"{len(data['nodes']):,} nodes have input ports ({most:,})")
+    validate(doc)
+    attrs = dict(data.get("graph") or {})
+    for key, value in attrs.items():
+        if key not in ("output", "training") and _depth(value) > MAX_ATTR_DEPTH:
+            raise GraphError(f"graph.graph.{shorten(key)}: nests deeper than {MAX_ATTR_DEPTH} "
+                             f"levels")
     graph = graph_class()
-    try:
-        for node in data["nodes"]:
-            graph.add_node(node["op"], node.get("label"), node.get("pos", (0, 0)),
-                           node_id=str(node["id"]), config=node.get("config"),
-                           tensors=node.get("tensors"))
-        for edge in data["edges"]:
-            port = edge.get("port", edge.get("key"))
-            graph.connect(str(edge["source"]), str(edge["target"]), port)
-        attrs = dict(data.get("graph") or {})
-        output = attrs.pop("output", None)
-        if output is not None:
-            graph.set_output(str(output))
-        for key, value in attrs.items():
-            graph.nx.graph[key] = value
-    except GraphError as exc:
-        raise GraphError(f"{source}: {exc}") from None
+    left = MAX_TOTAL_ELEMENTS
+    for i, node in enumerate(data["nodes"]):
+        where = f"graph.nodes[{i}]"
+        if not isinstance(node, dict):
+            raise GraphError(f"{where}: a node must be an object, got {shorten(node)}")
+        for key in ("id", "op"):
+            if key not in node:
+                raise GraphError(f"{where}: {key!r} is a required property")
+        if not isinstance(node["op"], str) or node["op"] not in REGISTRY:
+            raise GraphError(f"{where}.op: {shorten(node['op'])} is not one of the ops "
+                             f"({', '.join(sorted(REGISTRY))})")
+        try:
+            made = graph.add_node(node["op"], node.get("label"), node.get("pos", (0, 0)),
+                                  node_id=node["id"], config=node.get("config"),
+                                  tensors=node.get("tensors"), budget=left)
+        except GraphError as exc:
+            raise GraphError(f"{where}: {exc}") from None
+        left -= sum(count(v) for v in graph.node(made)["tensors"].values())
+    links = []
+    for i, edge in enumerate(data["edges"]):
+        where = f"graph.edges[{i}]"
+        if not isinstance(edge, dict):
+            raise GraphError(f"{where}: an edge must be an object, got {shorten(edge)}")
+        port = edge.get("port", edge.get("key"))
+        for key, value in (("source", edge.get("source")), ("target", edge.get("target")),
+                           ("port", port)):
+            if not isinstance(value, str):
+                raise GraphError(f"{where}.{key}: must be a string, got {shorten(value)}")
+        links.append((edge["source"], edge["target"], port))
+    graph.connect_many(links)
+    output = attrs.pop("output", None)
+    if output is not None:
+        graph.set_output(output)
+    if "training" in attrs:
+        attrs["training"] = checked_training(attrs["training"])
+    for key, value in attrs.items():
+        graph.nx.graph[key] = value
     return graph
+
+
+_MAX_PORTS = max(len(op.ports) for op in REGISTRY.values())
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in ``value`` (iterative: no recursion limit)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, level)
+            if level > MAX_ATTR_DEPTH:
+                return level
+            stack.extend((v, level + 1) for v in (item.values() if isinstance(item, dict)
+                                                  else item))
+    return deepest
 
 
 def example_paths() -> list[Path]:

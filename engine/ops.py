@@ -75,15 +75,17 @@ class Op:
     def initial_tensors(self, config: dict, only=None) -> dict:
         """Fresh, seeded values for the node's own tensors (a new node, or Reset parameters);
         ``only``: the names wanted (a file that gives W need not have it seeded first)."""
-        cfg = {**self.config, **config}
         wanted = set(self.tensors if only is None else only)
-        rng = np.random.default_rng(int(cfg.get("seed", 0)))
+        if not wanted:
+            return {}
+        cfg = {**self.config, **config}
         shapes = self.declared_shapes(cfg)
         for name, shape in shapes.items():
             if name in wanted and math.prod(shape) > MAX_TENSOR_ELEMENTS:
                 raise ValueError(f"{name} would have shape {shape}, {math.prod(shape):,} "
                                  f"elements; a tensor may hold at most {MAX_TENSOR_ELEMENTS:,}")
         out = {}
+        rng = np.random.default_rng(int(cfg.get("seed", 0))) if shapes else None
         if self.name == "dense":
             n_in, n_out = shapes["W"]
             limit = np.sqrt(6.0 / (n_in + n_out))             # Glorot uniform

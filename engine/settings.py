@@ -55,8 +55,8 @@ class Setting:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             kind = "a whole number" if self.kind == "int" else "a number"
             raise ValueError(f"must be {kind}, got {shorten(value)}")
-        if not math.isfinite(value):
-            raise ValueError(f"must be a finite number, got {value!r}")
+        if not _finite(value):
+            raise ValueError(f"must be a finite number, got {shorten(value)}")
         if self.kind == "int":
             if value != int(value):
                 raise ValueError(f"must be a whole number, got {value!r}")
@@ -79,7 +79,7 @@ class Setting:
             raise ValueError(f"has {len(value)} dimensions; at most {MAX_TENSOR_DIMS} are allowed")
         dims = []
         for n in value:
-            if isinstance(n, bool) or not isinstance(n, (int, float)) or not math.isfinite(n) \
+            if isinstance(n, bool) or not isinstance(n, (int, float)) or not _finite(n) \
                     or n != int(n) or n < 1:
                 raise ValueError(f"must be {wanted}, got {shorten(value)}")
             dims.append(int(n))
@@ -104,6 +104,13 @@ class Setting:
             out["maximum"] = self.max
         out["default"] = self.default
         return out
+
+
+def _finite(x) -> bool:
+    try:
+        return math.isfinite(x)
+    except OverflowError:              # an int too big for a float
+        return False
 
 
 def _num(x) -> str:

@@ -49,6 +49,13 @@ def measure(value) -> tuple[int, ...]:
     return tuple(shape)
 
 
+def shape_of(value) -> tuple[int, ...]:
+    """The shape a value would have as a tensor (measured, nothing allocated)."""
+    if isinstance(value, np.ndarray):
+        return value.shape
+    return measure(value)
+
+
 def to_tensor(value):
     """A checked copy: a Python float for a scalar, else a float64 array; all finite."""
     if isinstance(value, np.ndarray):
