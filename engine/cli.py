@@ -18,6 +18,7 @@ from .backprop import Result, run
 from .errors import GraphError
 from .gradcheck import gradient_check
 from .optimizers import OPTIMIZERS
+from .text import printable, shorten
 from .train import Trainer
 
 PROG = "python main.py"
@@ -66,13 +67,14 @@ def main(argv: list[str]) -> int:
     except SystemExit as exc:          # --help
         return int(exc.code or 0)
     except (UsageError, GraphError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:          # a bug: still one line, never a traceback
-        print(f"internal error ({type(exc).__name__}): {exc}; please report it", file=sys.stderr)
+        print(f"internal error ({type(exc).__name__}): {printable(shorten(str(exc), 200))}; "
+              f"please report it", file=sys.stderr)
         return 3
 
 
@@ -91,6 +93,9 @@ def fmt(value) -> str:
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
+    """Columns padded to width; every cell with its control characters escaped (a label may
+    hold any text, and a terminal must not obey it)."""
+    rows = [[printable(c) for c in r] for r in rows]
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     line = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
@@ -127,7 +132,7 @@ def cmd_run(args) -> int:
     if result.output is None:
         print("\n(no output chosen: forward pass only)")
         return 0
-    out = graph.label(result.output)
+    out = printable(graph.label(result.output))
     print(f"\nbackward pass (∂{out}/∂{out} = 1), in the order gradients flow:")
     rows = []
     for s in result.trace:
@@ -172,18 +177,24 @@ def cmd_train(args) -> int:
                       batch_size=args.batch_size or int(defaults.get("batch_size", 32)),
                       seed=args.seed if args.seed is not None else int(defaults.get("seed", 0)))
     bar = _Progress(steps)
+    trainer.on_explosion = lambda explosion: bar.warn(f"warning: {explosion.message()}")
+    out = args.out or _default_out(args.file)
     started = time.perf_counter()
     try:
         trainer.run(steps, callback=lambda i, loss: bar.update(i + 1, loss))
+    except GraphError as exc:          # NaN or infinity: keep the last good parameters
+        bar.close()
+        trainer.write_back()
+        fileformat.save(graph, out)
+        raise GraphError(f"{exc}; wrote them (from before that step) to {out}") from None
     finally:
         bar.close()
     trainer.write_back()
-    out = args.out or _default_out(args.file)
     fileformat.save(graph, out)
     elapsed = time.perf_counter() - started
     first, final = trainer.history[0], trainer.full_loss()
-    print(f"trained {len(trainer.history)} steps in {elapsed:.2f} s: loss {first:.6g} → "
-          f"{final:.6g}; wrote {out}")
+    print(printable(f"trained {len(trainer.history)} steps in {elapsed:.2f} s: loss "
+                    f"{first:.6g} → {final:.6g}; wrote {out}"))
     return 0
 
 
@@ -224,6 +235,12 @@ class _Progress:
             sys.stderr.write(f"step {done}/{self.total} loss {loss:.5g}\n")
             self.next_line += max(1, self.total // 10)
 
+    def warn(self, text: str) -> None:
+        """A line of its own, between progress lines (or under the bar on a terminal)."""
+        sys.stderr.write(("\n" if self.tty else "") + printable(text) + "\n")
+        sys.stderr.flush()
+
     def close(self) -> None:
         if self.tty:
             sys.stderr.write("\n")
+            self.tty = False

@@ -3,22 +3,42 @@
 A step never touches networkx: the trainer compiles the graph once (per batch shape) and then
 only swaps arrays in the plan's flat list of tensors. The trace is off. A NaN or infinite loss
 stops training with the node where it first appeared named, and the parameters are put back to
-the last ones that gave a finite loss.
+the last ones that gave a finite loss. A loss that explodes (EXPLOSION_FACTOR times its first
+value) is noted once in ``Trainer.explosion`` and reported to ``Trainer.on_explosion``, so the
+command line and the editor warn the same way.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from .datasets import Dataset
 from .errors import GraphError
 from .graph import ComputationGraph
+from .limits import EXPLOSION_FACTOR
 from .optimizers import OPTIMIZERS
 from .plan import Plan
 
 FEEDS = ("features", "targets")
+
+
+@dataclass(frozen=True)
+class Explosion:
+    """The loss rose past EXPLOSION_FACTOR times its first value: usually a learning rate too
+    high for the model. Training goes on; this is a warning, not a stop."""
+    step: int          # 1-based: the step whose loss it was
+    loss: float
+    start: float       # the first loss of the run
+    lr: float
+
+    def message(self) -> str:
+        return (f"the loss rose to {self.loss:.4g} at step {self.step}, more than "
+                f"{EXPLOSION_FACTOR:g}× its start ({self.start:.4g}); the learning rate "
+                f"{self.lr:g} is probably too high: try a lower one (e.g. {self.lr / 10:g})")
 
 
 def fed_inputs(graph: ComputationGraph) -> dict[str, str]:
@@ -74,6 +94,10 @@ class Trainer:
         self.rng = np.random.default_rng(seed)
         self.record_norms = record_norms
         self.history: list[float] = []
+        self.lr = float(lr)
+        self.explosion: Explosion | None = None       # set once, the first time it happens
+        self.on_explosion: Callable[[Explosion], None] | None = None
+        self._start_loss: float | None = None
         self.norms: list[list[float]] = []
         self._plans: dict[int, Plan] = {}
         self._slots_cache: dict = {}
@@ -140,9 +164,19 @@ class Trainer:
         self._last_good = self.params
         self.params = self.optimizer.update(self.params, grads)
         self.history.append(loss)
+        self._watch(loss)
         if self.record_norms:
             self.norms.append([float(np.linalg.norm(g)) for g in grads])
         return loss
+
+    def _watch(self, loss: float) -> None:
+        if self._start_loss is None:
+            self._start_loss = loss
+        elif self.explosion is None and self._start_loss > 0 and \
+                loss > EXPLOSION_FACTOR * self._start_loss:
+            self.explosion = Explosion(len(self.history), loss, self._start_loss, self.lr)
+            if self.on_explosion is not None:
+                self.on_explosion(self.explosion)
 
     def resume(self, params: list, steps_done: int = 0, rng_state: dict | None = None) -> None:
         """Continue another trainer's run (the training process takes over the GUI's): its
