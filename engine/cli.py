@@ -18,7 +18,7 @@ from .backprop import Result, run
 from .errors import GraphError
 from .gradcheck import gradient_check
 from .optimizers import OPTIMIZERS
-from .text import printable, shorten
+from .text import clip, printable
 from .train import Trainer
 
 PROG = "python main.py"
@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:          # a bug: still one line, never a traceback
-        print(f"internal error ({type(exc).__name__}): {printable(shorten(str(exc), 200))}; "
+        print(f"internal error ({type(exc).__name__}): {printable(clip(exc))}; "
               f"please report it", file=sys.stderr)
         return 3
 

@@ -7,12 +7,16 @@ generators are seeded, so a dataset is the same on every machine for the same se
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .errors import GraphError
+from .limits import MAX_CSV_BYTES, MAX_CSV_FIELD_CHARS
+from .safe_read import decode_utf8, read_bytes
+from .text import clip, shorten
 
 
 @dataclass(frozen=True)
@@ -104,42 +108,34 @@ def _shuffled(ds: Dataset, rng) -> Dataset:
 
 
 def read_csv_header(path) -> list[str]:
-    with _open(path) as handle:
-        header = next(csv.reader(handle), None)
-    if not header:
-        raise GraphError(f"{path}: the file is empty; it needs a header row of column names")
-    return [h.strip() for h in header]
+    return _read_csv(path)[0]
 
 
 def load_csv(path, features: list[str], targets: list[str]) -> Dataset:
     """Read chosen numeric columns of a CSV with a header row; a bad row is refused by line."""
     path = Path(path)
-    header = read_csv_header(path)
+    header, rows_in = _read_csv(path)
     for name in list(features) + list(targets):
         if name not in header:
-            raise GraphError(f"{path}: no column {name!r}; the columns are {', '.join(header)}")
+            raise GraphError(f"{path}: no column {shorten(name)}; the columns are "
+                             f"{clip(', '.join(header))}")
     if not features or not targets:
         raise GraphError(f"{path}: choose at least one feature column and one target column")
     fi = [header.index(c) for c in features]
     ti = [header.index(c) for c in targets]
     rows = []
-    with _open(path) as handle:
-        reader = csv.reader(handle)
-        next(reader)
-        for row in reader:
-            line_no = reader.line_num
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                raise GraphError(f"{path}, line {line_no}: {len(row)} fields, expected "
-                                 f"{len(header)}")
-            try:
-                rows.append([float(row[i]) for i in fi + ti])
-            except ValueError:
-                bad = next(row[i] for i in fi + ti if not _is_number(row[i]))
-                raise GraphError(f"{path}, line {line_no}: {bad!r} is not a number") from None
-            if not np.all(np.isfinite(rows[-1])):
-                raise GraphError(f"{path}, line {line_no}: NaN or infinite values are not allowed")
+    for line_no, row in rows_in:
+        if len(row) != len(header):
+            raise GraphError(f"{path}, line {line_no}: {len(row)} fields, expected "
+                             f"{len(header)}")
+        try:
+            rows.append([float(row[i]) for i in fi + ti])
+        except ValueError:
+            bad = next(row[i] for i in fi + ti if not _is_number(row[i]))
+            raise GraphError(f"{path}, line {line_no}: {shorten(bad)} is not a number") \
+                from None
+        if not np.all(np.isfinite(rows[-1])):
+            raise GraphError(f"{path}, line {line_no}: NaN or infinite values are not allowed")
     if not rows:
         raise GraphError(f"{path}: no data rows under the header")
     data = np.array(rows)
@@ -148,16 +144,40 @@ def load_csv(path, features: list[str], targets: list[str]) -> Dataset:
     return Dataset(path.stem, data[:, :k], data[:, k:], tuple(features), tuple(targets), task)
 
 
+def _read_csv(path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the (line number, fields) of each non-blank row. A regular file of at most
+    MAX_CSV_BYTES, UTF-8 with or without the byte-order mark Excel writes; a binary file, another
+    encoding or a field over MAX_CSV_FIELD_CHARS is refused with its line."""
+    data = read_bytes(path, MAX_CSV_BYTES, "CSV file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise GraphError(f"{path}, line 1: UTF-16 text; save the CSV file as UTF-8 (Excel: "
+                         f"CSV UTF-8)")
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise GraphError(f"{path}, line {line}: a binary file (it holds NUL bytes), not CSV text")
+    text = decode_utf8(data, path, "CSV file")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        for row in reader:
+            for cell in row:
+                if len(cell) > MAX_CSV_FIELD_CHARS:
+                    raise GraphError(f"{path}, line {reader.line_num}: a field of {len(cell):,} "
+                                     f"characters; a CSV field may have at most "
+                                     f"{MAX_CSV_FIELD_CHARS:,}")
+            if row and any(cell.strip() for cell in row):
+                rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise GraphError(f"{path}, line {reader.line_num}: not readable as CSV ({exc})") from None
+    if not rows:
+        raise GraphError(f"{path}: the file is empty; it needs a header row of column names")
+    header = [h.strip() for h in rows[0][1]]
+    return header, rows[1:]
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
         return True
     except ValueError:
         return False
-
-
-def _open(path):
-    try:
-        return open(path, newline="", encoding="utf-8")
-    except OSError as exc:
-        raise GraphError(f"{path}: cannot read it ({exc.strerror or exc})") from None

@@ -31,7 +31,7 @@ from .resources import resource
 from .safe_read import decode_utf8, read_bytes
 from .schema import frame
 from .tensors import count
-from .text import shorten
+from .text import clip, shorten
 
 FORMAT = "backprop-studio"
 VERSION = 1
@@ -133,7 +133,7 @@ def parse(text: str, source: str = "<text>"):
         raise GraphError(f"{source}: the JSON nests too deeply to read (a graph file nests at "
                          f"most {MAX_TENSOR_DIMS + 6} levels)") from None
     except ValueError as exc:
-        raise GraphError(f"{source}: {shorten(str(exc), 200)}") from None
+        raise GraphError(f"{source}: {clip(exc)}") from None
 
 
 # A float can only overflow with a three-digit exponent (or 309 digits before the point; those
@@ -162,8 +162,8 @@ def validate(doc) -> None:
     if errors:
         err = jsonschema.exceptions.best_match(errors)
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path)
-        raise GraphError(f"{shorten(where.lstrip('.'), 200) or 'the document'}: "
-                         f"{shorten(err.message, 200)}")
+        raise GraphError(f"{clip(where.lstrip('.')) or 'the document'}: "
+                         f"{clip(err.message)}")
 
 
 @lru_cache(maxsize=1)

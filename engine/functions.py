@@ -4,7 +4,9 @@ Op rules in ops.py are short expressions such as ``sigmoid(z)`` or ``out * (1 - 
 evaluates them with ARRAY functions (numpy, broadcasting, any shape) or, for nodes whose values
 are all scalars, with SCALAR functions on plain Python floats, which are ten times faster than
 numpy scalars. Both implementations of a name must agree; tests/test_functions.py checks it.
-Every function here is numerically stable at ±1000.
+No function here overflows in an intermediate step (sigmoid, softplus and log-softmax are
+written so that ±1000 gives finite results); where the true value itself is beyond float64, as
+exp(x) is for x > 709.78, the result is infinite and the plan reports that node.
 """
 
 from __future__ import annotations

@@ -331,15 +331,22 @@ class Plan:
 
     def _write_edge(self, w, info, port, src, names, contributions, traced) -> None:
         k = self._edge_index[(info.index, port)]
-        down = _render(info.op.vjp_expr(port), names, info.scalar, False)
+        local_expr = info.op.local[port]
+        if info.index in self._sigmoid_of_bce and port == "y":    # the fused pair's target
+            # ∂L/∂y = −log(p/(1−p))/E = −z/E exactly, where the clipped p would cap it
+            logit = self.graph_nodes[self._sigmoid_of_bce[info.index]].inputs[0]
+            names = {**names, "z": f"v{logit}"}
+            local_expr = "-z / rows(z)"
+        vjp = info.op.vjp.get(port) or f"g * ({local_expr})"
+        down = _render(vjp, names, info.scalar, False)
         where = (info.index, port)
         if traced:
-            local = _render(info.op.local[port], names, info.scalar, False)
+            local = _render(local_expr, names, info.scalar, False)
             w.line(where, f"    l = {local}")
             if port not in info.op.vjp:                      # reuse the local gradient
                 down = f"g{info.index} * l"
         elif info.index == self.output and info.shape == () and port not in info.op.vjp:
-            down = _render(info.op.local[port], names, info.scalar, False)   # upstream is 1
+            down = _render(local_expr, names, info.scalar, False)   # upstream is 1
         if info.index in self._bce_of_sigmoid:             # the fused sigmoid → bce edge
             bce = self.graph_nodes[self._bce_of_sigmoid[info.index]]
             fused = {"g": f"g{bce.index}", "p": f"v{info.index}", "y": f"v{bce.inputs[1]}"}
