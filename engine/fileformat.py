@@ -148,7 +148,7 @@ def _refuse_constant(name: str):
 def _finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"{shorten(text)} is too large for a number (it would be infinite)")
+        raise ValueError(f"{clip(text, 60)} is too large for a number (it would be infinite)")
     return value
 
 

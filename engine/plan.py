@@ -273,6 +273,9 @@ class Plan:
         names.update({k: f"s{info.index}_{k}" for k in info.op.save})
         for key, value in info.config.items():
             if isinstance(value, (int, float)) and not isinstance(value, bool):
+                if not math.isfinite(value):        # the graph refuses these; never generate one
+                    raise GraphError(f"setting {key} is {value!r}; it must be a finite number",
+                                     info.id, info.label)
                 names[key] = float(value)
         return names
 

@@ -94,11 +94,13 @@ def build() -> dict:
 
 
 def frame(full: dict) -> dict:
-    """The schema with node and edge items left out: what the loader gives jsonschema."""
+    """The schema with node and edge items and the training block left out: what the loader
+    gives jsonschema (the graph checks those, with the registry's messages)."""
     out = json.loads(json.dumps(full))
     graph = out["properties"]["graph"]["properties"]
     graph["nodes"] = {"type": "array"}
     graph["edges"] = {"type": "array"}
+    graph["graph"]["properties"]["training"] = {}     # checked setting by setting, by the graph
     return out
 
 

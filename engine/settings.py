@@ -114,7 +114,7 @@ def _finite(x) -> bool:
 
 
 def _num(x) -> str:
-    return str(int(x)) if x == int(x) and abs(x) < 1e15 else f"{x:g}"
+    return f"{int(x):,}" if x == int(x) and abs(x) < 1e15 else f"{x:g}"
 
 
 # The file's optional ``training`` block: the defaults `train` and the editor start from.
