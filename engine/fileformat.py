@@ -208,6 +208,10 @@ def _build(doc, graph_class):
         for key in ("id", "op"):
             if key not in node:
                 raise GraphError(f"{where}: {key!r} is a required property")
+        for key, kind, name in (("id", str, "text"), ("label", str, "text"),
+                                ("config", dict, "an object"), ("tensors", dict, "an object")):
+            if key in node and not isinstance(node[key], kind):
+                raise GraphError(f"{where}.{key}: must be {name}, got {shorten(node[key])}")
         if not isinstance(node["op"], str) or node["op"] not in REGISTRY:
             raise GraphError(f"{where}.op: {shorten(node['op'])} is not one of the ops "
                              f"({', '.join(sorted(REGISTRY))})")
@@ -223,12 +227,12 @@ def _build(doc, graph_class):
         where = f"graph.edges[{i}]"
         if not isinstance(edge, dict):
             raise GraphError(f"{where}: an edge must be an object, got {shorten(edge)}")
-        port = edge.get("port", edge.get("key"))
-        for key, value in (("source", edge.get("source")), ("target", edge.get("target")),
-                           ("port", port)):
-            if not isinstance(value, str):
-                raise GraphError(f"{where}.{key}: must be a string, got {shorten(value)}")
-        links.append((edge["source"], edge["target"], port))
+        for key in ("source", "target", "port", "key"):
+            if key not in edge and key != "key":
+                raise GraphError(f"{where}: {key!r} is a required property")
+            if key in edge and not isinstance(edge[key], str):
+                raise GraphError(f"{where}.{key}: must be a string, got {shorten(edge[key])}")
+        links.append((edge["source"], edge["target"], edge["port"]))
     graph.connect_many(links)
     output = attrs.pop("output", None)
     if output is not None:
