@@ -75,9 +75,10 @@ def dense(**config):
     ({"id": "x", "op": "input", "config": {"feed": "labels"}},
      "setting feed must be one of null, 'features', 'targets', got 'labels'"),
     ({"id": "a", "op": "add", "config": {"p": 1}}, "node a: add has no setting 'p'"),
-    ({"id": "a", "op": "add", "config": [1]}, "node a: the settings must be an object"),
-    ({"id": 7, "op": "add"}, "a node id must be text"),
-    ({"id": "a", "op": "add", "label": ["x"]}, "a label must be text"),
+    ({"id": "a", "op": "add", "config": [1]}, "graph.nodes[0].config: must be an object"),
+    ({"id": 7, "op": "add"}, "graph.nodes[0].id: must be text, got 7"),
+    ({"id": "a", "op": "add", "label": ["x"]}, "graph.nodes[0].label: must be text, got ['x']"),
+    ({"id": "a", "op": "add", "label": "x" * 1001}, "a label must be text of 1 to 1000"),
     ({"id": "a", "op": ["add"]}, "graph.nodes[0].op: ['add'] is not one of the ops"),
 ])
 def test_wrong_setting_types_and_ranges_are_refused_naming_node_and_setting(
