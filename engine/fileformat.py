@@ -119,13 +119,12 @@ def loads(text: str, source: str = "<text>", graph_class=ComputationGraph) -> Co
 
 
 def parse(text: str, source: str = "<text>"):
-    """JSON with every number finite, refused (never a RecursionError) however it nests."""
+    """JSON, refused (never a RecursionError) however it nests. NaN and Infinity are refused
+    here; a number too large for a float (1e400) parses as infinity, which every check after
+    this refuses (tensors, positions, settings, training, graph attributes)."""
     text = text.removeprefix("\ufeff")
-    hooks = {}
-    if _MAYBE_HUGE.search(text):          # only then pay for a Python call per number
-        hooks = {"parse_float": _finite_float}
     try:
-        return json.loads(text, parse_constant=_refuse_constant, **hooks)
+        return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise GraphError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: "
                          f"{exc.msg})") from None
@@ -136,20 +135,8 @@ def parse(text: str, source: str = "<text>"):
         raise GraphError(f"{source}: {clip(exc)}") from None
 
 
-# A float can only overflow with a three-digit exponent (or 309 digits before the point; those
-# come out as Python ints, which json reads exactly and the checks refuse as too large).
-_MAYBE_HUGE = re.compile(r"[\d.][eE]\+?\d{3}")
-
-
 def _refuse_constant(name: str):
     raise ValueError(f"{name} is not a number a graph file may hold")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"{clip(text, 60)} is too large for a number (it would be infinite)")
-    return value
 
 
 def validate(doc) -> None:
@@ -196,9 +183,8 @@ def _build(doc, graph_class):
     validate(doc)
     attrs = dict(data.get("graph") or {})
     for key, value in attrs.items():
-        if key not in ("output", "training") and _depth(value) > MAX_ATTR_DEPTH:
-            raise GraphError(f"graph.graph.{shorten(key)}: nests deeper than {MAX_ATTR_DEPTH} "
-                             f"levels")
+        if key not in ("output", "training"):
+            _check_attribute(key, value)
     graph = graph_class()
     left = MAX_TOTAL_ELEMENTS
     for i, node in enumerate(data["nodes"]):
@@ -247,20 +233,21 @@ def _build(doc, graph_class):
 _MAX_PORTS = max(len(op.ports) for op in REGISTRY.values())
 
 
-def _depth(value) -> int:
-    """How deeply lists and objects nest in ``value`` (iterative: no recursion limit)."""
-    deepest, stack = 0, [(value, 1)]
+def _check_attribute(key, value) -> None:
+    """Another graph attribute is kept as it is: it must not nest deeper than MAX_ATTR_DEPTH
+    or hold a number JSON cannot write back (checked without recursion)."""
+    stack = [(value, 1)]
     while stack:
         item, level = stack.pop()
         if isinstance(item, (list, dict)):
-            deepest = max(deepest, level)
             if level > MAX_ATTR_DEPTH:
-                return level
+                raise GraphError(f"graph.graph.{shorten(key)}: nests deeper than "
+                                 f"{MAX_ATTR_DEPTH} levels")
             stack.extend((v, level + 1) for v in (item.values() if isinstance(item, dict)
                                                   else item))
-    return deepest
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise GraphError(f"graph.graph.{shorten(key)}: holds an infinite number")
 
 
 def example_paths() -> list[Path]:
     return sorted(EXAMPLES.glob("*.json"))
-

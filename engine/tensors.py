@@ -42,11 +42,15 @@ def measure(value) -> tuple[int, ...]:
         if n == 0:
             return tuple(shape)
         level = [x for item in level for x in item]
-    for item in level:
-        if not _is_number(item):
-            raise ValueError(f"not a number or a rectangular array of numbers "
-                             f"(found {shorten(item)})")
+    if not set(map(type, level)) <= _PLAIN:            # the fast check, in C; then the slow one
+        for item in level:
+            if not _is_number(item):
+                raise ValueError(f"not a number or a rectangular array of numbers "
+                                 f"(found {shorten(item)})")
     return tuple(shape)
+
+
+_PLAIN = {int, float}
 
 
 def shape_of(value) -> tuple[int, ...]:
