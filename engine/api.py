@@ -23,6 +23,7 @@ from .errors import GraphError
 from .graph import ComputationGraph
 from .layout import apply_layout
 from .ops import REGISTRY, get_op
+from .tensors import shape_of
 
 
 class Graph(ComputationGraph):
@@ -53,7 +54,10 @@ class Graph(ComputationGraph):
                   seed: int = 0) -> str:
         """A trainable tensor: ``value`` if given, else seeded normal(0, scale) of ``shape``."""
         if value is not None:
-            shape = np.shape(value)
+            try:
+                shape = shape_of(value)
+            except ValueError as exc:
+                raise GraphError(f"{exc}", label=label, node=label) from None
         config = {"shape": list(shape), "scale": scale, "seed": seed}
         tensors = {"value": value} if value is not None else None
         return self.add_node("parameter", label, config=config, tensors=tensors)

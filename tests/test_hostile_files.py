@@ -417,6 +417,8 @@ def test_the_builder_api_refuses_bad_settings():
         g.parameter("w", scale=float("nan"))
     with pytest.raises(GraphError, match="training setting lr must be above 0"):
         g.training(lr=0)
+    with pytest.raises(GraphError, match="node w: not a rectangular array"):
+        g.parameter("w", [[1.0, 2.0], [3.0]])
     assert g.nodes == ["x"]
 
 
