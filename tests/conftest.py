@@ -40,6 +40,6 @@ def make_window(qtbot):
         qtbot.addWidget(window)
         window.resize(*size)
         window.show()
-        qtbot.waitExposed(window)
+        qtbot.waitExposed(window, timeout=30000)
         return window
     return make
