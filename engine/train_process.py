@@ -262,8 +262,10 @@ class TrainProcess:
     def alive(self) -> bool:
         return self.process.is_alive()
 
-    def shutdown(self, timeout: float = JOIN_TIMEOUT) -> None:
-        """Ask the child to leave; terminate it if it does not within ``timeout``."""
+    def shutdown(self, timeout: float | None = None) -> None:
+        """Ask the child to leave; terminate it if it does not within ``timeout`` (default
+        JOIN_TIMEOUT, read when called)."""
+        timeout = JOIN_TIMEOUT if timeout is None else timeout
         self.stop.set()
         try:
             self.conn.send(("shutdown",))
