@@ -29,7 +29,7 @@ def line_fit() -> Graph:
 def test_nan_mid_training_stops_and_names_the_node(qtbot, studio):
     window, controller = studio
     window.set_graph(line_fit(), None, "line")
-    with qtbot.waitSignal(controller.failed, timeout=60000) as failed:
+    with qtbot.waitSignal(controller.failed, timeout=120000) as failed:
         qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
     err = failed.args[0]
     tr = controller.trainer
@@ -54,7 +54,7 @@ def test_editing_the_graph_stops_training_but_moving_a_node_does_not(qtbot, stud
     window.graph.set_position("sigmoid", (1500.0, 40.0))  # a drag: training goes on
     assert window.rename("dense", "first layer")         # so does a new label
     n = len(controller.trainer.history)
-    qtbot.waitUntil(lambda: len(controller.trainer.history) > n + 100, timeout=60000)
+    qtbot.waitUntil(lambda: len(controller.trainer.history) > n + 100, timeout=120000)
     assert controller.state == "running"
     assert window.set_tensor("dense", "b", np.ones(16))  # an edit of the maths: it stops
     assert controller.state == "idle" and controller.trainer is None
@@ -98,14 +98,14 @@ def test_no_training_process_survives_closing_the_window(qtbot, studio, make_sec
     assert controller.worker.process is None            # nothing started before Train
     controller.panel.steps.setValue(100)
     for _ in range(2):
-        with qtbot.waitSignal(controller.run_ended, timeout=60000):
+        with qtbot.waitSignal(controller.run_ended, timeout=120000):
             qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
     child = controller.worker.process.process
     other = make_second_window()
     second = open_example(other, "xor_mlp.json")
     second.panel.steps.setValue(100_000)
     qtbot.mouseClick(second.panel.train_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: second.view.loss_plot.count > 100, timeout=60000)
+    qtbot.waitUntil(lambda: second.view.loss_plot.count > 100, timeout=120000)
     assert len(multiprocessing.active_children()) == 2
     assert len(controller.trainer.history) == 200       # both runs in the same child
     pids = {child.pid, second.worker.process.process.pid}
@@ -133,8 +133,8 @@ def test_the_window_answers_every_event_while_training(qtbot, studio):
         if len(answered) < 200:
             QTimer.singleShot(5, tick)
     QTimer.singleShot(5, tick)
-    qtbot.waitUntil(lambda: len(answered) >= 200, timeout=60000)
+    qtbot.waitUntil(lambda: len(answered) >= 200, timeout=120000)
     assert answered == list(range(200))
     assert controller.state == "running"
-    qtbot.waitUntil(lambda: controller.view.loss_plot.count > plotted + 100, timeout=60000)
+    qtbot.waitUntil(lambda: controller.view.loss_plot.count > plotted + 100, timeout=120000)
     controller.stop()

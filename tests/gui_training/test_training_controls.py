@@ -20,7 +20,7 @@ def start_long_run(qtbot, window, steps=10_000_000, lr=0.001):
     controller.panel.lr.set_value(lr)
     qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
     assert controller.state == "running"
-    qtbot.waitUntil(lambda: controller.view.loss_plot.count > 300, timeout=60000)
+    qtbot.waitUntil(lambda: controller.view.loss_plot.count > 300, timeout=120000)
     return controller
 
 
@@ -33,7 +33,7 @@ def test_pause_resume_and_step(qtbot, studio):
     controller = start_long_run(qtbot, window)
     panel, tr = controller.panel, controller.trainer
     assert panel.pause_button.text() == "Pause" and not panel.train_button.isEnabled()
-    with qtbot.waitSignal(controller.run_ended, timeout=60000) as ended:
+    with qtbot.waitSignal(controller.run_ended, timeout=120000) as ended:
         click(qtbot, panel.pause_button)
     assert ended.args == ["paused"]
     n = len(tr.history)
@@ -54,8 +54,8 @@ def test_pause_resume_and_step(qtbot, studio):
 
     click(qtbot, panel.pause_button)                   # Resume
     assert controller.state == "running"
-    qtbot.waitUntil(lambda: len(tr.history) > n + 200, timeout=60000)
-    with qtbot.waitSignal(controller.run_ended, timeout=60000):
+    qtbot.waitUntil(lambda: len(tr.history) > n + 200, timeout=120000)
+    with qtbot.waitSignal(controller.run_ended, timeout=120000):
         click(qtbot, panel.pause_button)
     np.testing.assert_array_equal(controller.view.loss_plot.losses(), tr.history)
     assert controller.run_done == len(tr.history) - 1 # the Step was not part of the run
@@ -131,11 +131,11 @@ def test_worker_sends_every_loss_once_in_order_in_timed_batches(qtbot):
     try:
         worker.prepare(shadow, 7)
         worker.run(200)                                # the child starts: not timed
-        qtbot.waitUntil(lambda: bool(ends), timeout=60000)
+        qtbot.waitUntil(lambda: bool(ends), timeout=120000)
         batches.clear(), ends.clear()
         worker.prepare(shadow, 8)
         worker.run(3000)
-        qtbot.waitUntil(lambda: bool(ends), timeout=60000)
+        qtbot.waitUntil(lambda: bool(ends), timeout=120000)
     finally:
         worker.shutdown()
     losses = np.concatenate([b.losses for b in batches])
@@ -169,7 +169,7 @@ def test_worker_reports_a_failure_with_the_node_and_the_last_good_parameters(qtb
     try:
         worker.prepare(shadow, 1)
         worker.run(1000)
-        qtbot.waitUntil(lambda: bool(failures), timeout=60000)
+        qtbot.waitUntil(lambda: bool(failures), timeout=120000)
     finally:
         worker.shutdown()
     assert sum(len(b.losses) for b in batches) == len(shadow.history) == 253

@@ -72,7 +72,7 @@ def test_norms_are_kept_at_once_and_drawn_at_most_once_a_second(qtbot, monkeypat
     now[0] += REDRAW_INTERVAL / 10
     plot.append([4], [[0.6, 0.1]])                     # the last batch of a run: kept…
     assert len(plot.curves[0].yData) == 4
-    qtbot.waitUntil(lambda: len(plot.curves[0].yData) == 5, timeout=60000)   # …the timer draws it
+    qtbot.waitUntil(lambda: len(plot.curves[0].yData) == 5, timeout=120000)   # …the timer draws it
 
 
 def test_the_loss_curve_gets_integer_steps_so_pyqtgraph_skips_checking_them(qtbot):
