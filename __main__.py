@@ -4,4 +4,4 @@ import sys
 
 from backprop_studio.main import main
 
-sys.exit(main())
+sys.exit(main(prog="python -m backprop_studio"))

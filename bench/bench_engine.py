@@ -1,5 +1,14 @@
-"""Engine speed: forward+backward per node on a random 10,000-node scalar graph (trace off and
-on), and a dense training step against the same step written directly in numpy.
+"""Engine speed, each figure beside its floor or baseline and as wall and CPU time (CPU time is
+the steadier figure on a shared machine).
+
+Scalar: forward+backward per node on a random 10,000-node scalar graph, for
+- the floor: the same forward and backward written as one straight-line Python function with
+  every op inlined (no calls, no checks, no trace): what any Python engine needs at least;
+- the plan's generated code with the trace off, and with the trace recorded (raw tuples);
+- engine.run(): the plan plus its finite checks and the Result dicts, trace off and on (the
+  Trace builds a Step only when one is read), and on with every Step built (what reading the
+  whole trace costs, as the CLI's table or the animation's step list do).
+Dense: a training step against the same step written directly in numpy.
 
 Run: python bench/bench_engine.py   (prints figures; not part of the test run)
 Targets (issue 2): scalar ≤ 1.0 µs/node with the trace off, ≤ 2 µs/node with it on; a dense step
@@ -8,6 +17,7 @@ Targets (issue 2): scalar ≤ 1.0 µs/node with the trace off, ≤ 2 µs/node wi
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from pathlib import Path
@@ -59,14 +69,56 @@ def random_scalar_graph(n: int, seed: int = 0) -> Graph:
     return g
 
 
-def best_time(fn, repeat: int, number: int) -> float:
-    best = float("inf")
+def best_time(fn, repeat: int, number: int) -> tuple[float, float]:
+    """(wall, CPU) seconds per call: the best of ``repeat`` rounds of ``number`` calls each."""
+    wall = cpu = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for _ in range(number):
             fn()
-        best = min(best, (time.perf_counter() - start) / number)
-    return best
+        wall = min(wall, (time.perf_counter() - start) / number)
+        cpu = min(cpu, (time.process_time() - start_cpu) / number)
+    return wall, cpu
+
+
+FORWARD = {"add": "{a} + {b}", "subtract": "{a} - {b}", "multiply": "{a} * {b}",
+           "max": "{a} if {a} >= {b} else {b}", "relu": "{z} if {z} > 0.0 else 0.0",
+           "tanh": "tanh({z})",
+           "sigmoid": "1.0 / (1.0 + exp(-{z})) if {z} >= 0.0 else 1.0 - 1.0 / (1.0 + exp({z}))"}
+LOCAL_TIMES_G = {"add": {"a": "{g}", "b": "{g}"}, "subtract": {"a": "{g}", "b": "-{g}"},
+                 "multiply": {"a": "{g} * {b}", "b": "{g} * {a}"},
+                 "max": {"a": "{g} if {a} >= {b} else 0.0", "b": "0.0 if {a} >= {b} else {g}"},
+                 "relu": {"z": "{g} if {z} > 0.0 else 0.0"},
+                 "tanh": {"z": "{g} * (1.0 - {out} * {out})"},
+                 "sigmoid": {"z": "{g} * {out} * (1.0 - {out})"}}
+
+
+def straight_line_floor(plan: Plan):
+    """The plan's graph as one hand-inlined Python function: values, then gradients, each line
+    a float expression (``g3 = g7 * v5`` for a first contribution, ``g3 += …`` after it)."""
+    nodes = plan.graph_nodes
+    by_slot = sorted((slot, i.index) for i in nodes if not i.inputs for slot in i.slots.values())
+    assert [slot for slot, _ in by_slot] == list(range(len(plan.slots)))   # P: the plan's slots
+    lines = ["def floor(P):", "    " + ", ".join(f"v{i}" for _, i in by_slot) + ", = P"]
+    for info in nodes:
+        if info.inputs:
+            names = {p: f"v{s}" for p, s in zip(info.op.ports, info.inputs)}
+            lines.append(f"    v{info.index} = " + FORWARD[info.op.name].format(**names))
+    out = plan.output
+    lines.append(f"    g{out} = 1.0")
+    seen = {out}
+    for info in reversed(nodes[: out + 1]):
+        names = {p: f"v{s}" for p, s in zip(info.op.ports, info.inputs)}
+        names.update(out=f"v{info.index}", g=f"g{info.index}")
+        for port, src in zip(info.op.ports, info.inputs):
+            expr = LOCAL_TIMES_G[info.op.name][port].format(**names)
+            lines.append(f"    g{src} {'+=' if src in seen else '='} {expr}")
+            seen.add(src)
+    lines.append("    return [" + ", ".join(f"v{i.index}" for i in nodes) + "], ["
+                 + ", ".join(f"g{i.index}" for i in nodes) + "]")
+    namespace = {"exp": math.exp, "tanh": math.tanh}
+    exec(compile("\n".join(lines), "<straight-line floor>", "exec"), namespace)
+    return namespace["floor"]
 
 
 def bench_scalar(n: int = 10_000) -> None:
@@ -78,18 +130,35 @@ def bench_scalar(n: int = 10_000) -> None:
     t0 = time.perf_counter()
     plan.function("full"), plan.function("traced")
     codegen = time.perf_counter() - t0
+    floor = straight_line_floor(plan)
+    floor_leaves = [float(v) for v in leaves]
+    values, grads, _ = plan.call("full", leaves)
+    floor_values, floor_grads = floor(floor_leaves)    # the floor does the same sums
+    np.testing.assert_allclose(floor_values, np.array(values, dtype=float), rtol=1e-12)
+    np.testing.assert_allclose(floor_grads, np.array(grads, dtype=float), rtol=1e-9, atol=1e-12)
     with np.errstate(all="ignore"):
-        off = best_time(lambda: plan.call("full", leaves), 5, 5)
-        on = best_time(lambda: plan.call("traced", leaves, []), 5, 5)
-        on_steps = best_time(lambda: run(g, trace=True, plan=plan), 3, 2)
-        off_result = best_time(lambda: run(g, trace=False, plan=plan), 3, 2)
+        rows = [
+            ("straight-line floor (same work, all inlined)", best_time(
+                lambda: floor(floor_leaves), 7, 5), ""),
+            ("plan, trace off", best_time(lambda: plan.call("full", leaves), 7, 5),
+             "target ≤ 1.0"),
+            ("plan, trace recorded (raw tuples)", best_time(
+                lambda: plan.call("traced", leaves, []), 7, 5), "target ≤ 2.0"),
+            ("engine.run(), trace off (Result dicts)", best_time(
+                lambda: run(g, trace=False, plan=plan), 5, 2), ""),
+            ("engine.run(), trace on (Steps built when read)", best_time(
+                lambda: run(g, trace=True, plan=plan), 5, 2), ""),
+            ("engine.run(), trace on, every Step built", best_time(
+                lambda: list(run(g, trace=True, plan=plan).trace), 3, 1), ""),
+        ]
     us = 1e6 / len(g)
-    print(f"scalar graph: {len(g)} nodes, {len(g.edges())} edges "
-          f"(plan build {build * 1e3:.0f} ms, code generation {codegen * 1e3:.0f} ms, once per edit)")
-    print(f"  forward+backward, trace off: {off * us:.3f} µs/node   (target ≤ 1.0)")
-    print(f"  forward+backward, trace on:  {on * us:.3f} µs/node   (target ≤ 2.0)")
-    print(f"  engine.run() with Result dicts: trace off {off_result * us:.3f} µs/node, "
-          f"trace on with Step objects {on_steps * us:.3f} µs/node")
+    floor_cpu = rows[0][1][1]
+    print(f"scalar graph: {len(g)} nodes, {len(g.edges())} edges, {len(run(g).trace)} trace "
+          f"steps (plan build {build * 1e3:.0f} ms, code generation {codegen * 1e3:.0f} ms, "
+          f"once per edit)")
+    for name, (wall, cpu), target in rows:
+        print(f"  {name:<48} wall {wall * us:6.3f} µs/node  CPU {cpu * us:6.3f} µs/node  "
+              f"{cpu / floor_cpu:5.2f}× floor  {target}")
 
 
 def mlp(sizes: list[int], batch: int, seed: int = 0):
@@ -149,14 +218,17 @@ def bench_dense(sizes: list[int], batch: int = 64, target: float = 1.15) -> None
     assert abs(first_engine - first_hand) < 1e-9 * max(1.0, abs(first_hand)), \
         (first_engine, first_hand)
     number = 200 if sizes[0] < 100 else 20
-    engine_t = hand_t = float("inf")
+    engine_t = hand_t = engine_c = hand_c = float("inf")
     for _ in range(7):                          # interleave so drift hits both alike
-        engine_t = min(engine_t, best_time(lambda: trainer.run(number), 1, 1) / number)
-        hand_t = min(hand_t, best_time(by_hand, 1, number))
-    ratio = engine_t / hand_t
+        wall, cpu = best_time(lambda: trainer.run(number), 1, 1)
+        engine_t, engine_c = min(engine_t, wall / number), min(engine_c, cpu / number)
+        wall, cpu = best_time(by_hand, 1, number)
+        hand_t, hand_c = min(hand_t, wall), min(hand_c, cpu)
     name = "-".join(map(str, sizes))
-    print(f"dense {name}, batch {batch}: engine {engine_t * 1e6:.1f} µs/step, numpy by hand "
-          f"{hand_t * 1e6:.1f} µs/step, ratio {ratio:.3f}× (target ≤ {target})")
+    print(f"dense {name}, batch {batch}: engine {engine_t * 1e6:.1f} µs/step (CPU "
+          f"{engine_c * 1e6:.1f}), numpy by hand {hand_t * 1e6:.1f} µs/step (CPU "
+          f"{hand_c * 1e6:.1f}), ratio {engine_t / hand_t:.3f}× wall, {engine_c / hand_c:.3f}× "
+          f"CPU (target ≤ {target}; CPU counts every BLAS thread)")
 
 
 if __name__ == "__main__":

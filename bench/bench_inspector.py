@@ -2,7 +2,8 @@
 (target: ≤ 100 ms per call while the animation is not playing; training calls show_result
 about once a second). Prints the first call (which builds the inspector page) and the median of
 the repeated calls that follow, traced (Run) and untraced (training), each including the queued
-inspector refresh; also the cost of selecting the dense node.
+inspector refresh, with CPU time; also the cost of selecting the dense node, and as a baseline
+the same call with nothing selected.
 
     QT_QPA_PLATFORM=offscreen python bench/bench_inspector.py
 """
@@ -55,15 +56,26 @@ def main(repeats: int = 10) -> None:
     window.scene.clearSelection()
     select = timed(lambda: window.scene.node_item(dense).setSelected(True))
     runs = {"traced": [], "untraced": []}
+    cpus = {"traced": [], "untraced": []}
     for _ in range(repeats):
-        runs["traced"].append(timed(lambda: window.show_result(traced)))
-        runs["untraced"].append(timed(lambda: window.show_result(plain)))
+        for kind, result in (("traced", traced), ("untraced", plain)):
+            c = time.process_time()
+            runs[kind].append(timed(lambda result=result: window.show_result(result)))
+            cpus[kind].append((time.process_time() - c) * 1000)
+    window.scene.clearSelection()
+    app.processEvents()
+    baseline = []                    # the same call with nothing selected: no inspector page
+    for _ in range(repeats):
+        baseline.append(timed(lambda: window.show_result(plain)))
     print(f"784-128-64-10 network, dense node {dense!r} selected, animation idle")
     print(f"  first show_result (no selection):        {first:8.1f} ms")
     print(f"  select the dense node (build its page):  {select:8.1f} ms")
     for kind, times in runs.items():
         print(f"  show_result {kind:9s} median of {repeats}:    "
-              f"{statistics.median(times):8.1f} ms  (max {max(times):.1f})")
+              f"{statistics.median(times):8.1f} ms  (max {max(times):.1f}; CPU median "
+              f"{statistics.median(cpus[kind]):.1f})")
+    print(f"  baseline: show_result untraced, nothing selected: "
+          f"{statistics.median(baseline):.1f} ms")
     window.close()
 
 

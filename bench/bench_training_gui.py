@@ -190,7 +190,7 @@ def loss_plot_frames(app, n: int = 100_000, frames: int = 40) -> list[float]:
     plot.append(0, np.exp(-np.arange(n) / 2e4) + 0.05 * rng.random(n))
     app.processEvents()
     times = []
-    for i in range(frames):
+    for _ in range(frames):
         batch = 0.01 + 0.05 * rng.random(400)
         t = time.perf_counter()
         plot.append(plot.count, batch)

@@ -33,9 +33,11 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Backprop Studio. Without a command, "
-                     "`python main.py [FILE]` opens the editor.")
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    """``prog`` is the command as the person typed it (main.program_name), so help and usage
+    lines name ``backprop-studio``, ``python main.py`` or ``python -m backprop_studio``."""
+    parser = _Parser(prog=prog, description=f"Backprop Studio. Without a command, `{prog} "
+                     "[FILE]` opens the editor; --version prints the version.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     p = sub.add_parser("run", help="forward and backward: values, gradients, every edge's "
                        "upstream × local = downstream")
@@ -60,9 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], prog: str = PROG) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(prog).parse_args(argv)
         return {"run": cmd_run, "check": cmd_check, "train": cmd_train}[args.command](args)
     except SystemExit as exc:          # --help
         return int(exc.code or 0)

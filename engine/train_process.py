@@ -92,8 +92,9 @@ def build_trainer(spec: TrainSpec):
 class Loop:
     """The child's state: one Trainer, the pipe, the stop Event."""
 
-    def __init__(self, conn, stop) -> None:
+    def __init__(self, conn, stop, clock=time.perf_counter) -> None:
         self.conn, self.stop = conn, stop
+        self.clock = clock               # seconds; tests pass a fake one to check the cadence
         self.trainer = None
         self.setup_error: GraphError | None = None
         self.params_interval = PARAMS_INTERVAL
@@ -139,7 +140,7 @@ class Loop:
                 self.pending.append(msg)
 
     def run(self, generation: int, steps: int) -> None:
-        tr, stop, send, clock = self.trainer, self.stop, self.conn.send, time.perf_counter
+        tr, stop, send, clock = self.trainer, self.stop, self.conn.send, self.clock
         if tr is None:
             err = self.setup_error or GraphError("training: nothing to train")
             send(("failed", generation, error_dict(err), None, 0))
@@ -261,8 +262,10 @@ class TrainProcess:
     def alive(self) -> bool:
         return self.process.is_alive()
 
-    def shutdown(self, timeout: float = JOIN_TIMEOUT) -> None:
-        """Ask the child to leave; terminate it if it does not within ``timeout``."""
+    def shutdown(self, timeout: float | None = None) -> None:
+        """Ask the child to leave; terminate it if it does not within ``timeout`` (default
+        JOIN_TIMEOUT, read when called)."""
+        timeout = JOIN_TIMEOUT if timeout is None else timeout
         self.stop.set()
         try:
             self.conn.send(("shutdown",))

@@ -17,7 +17,7 @@ def serial_painting() -> None:
     os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
 
-def run_app(path: str | None = None) -> int:
+def run_app(path: str | None = None, smoke_test: bool = False) -> int:
     serial_painting()
     from PySide6.QtWidgets import QApplication
 
@@ -26,11 +26,38 @@ def run_app(path: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Studio")
     app.setOrganizationName("BackpropStudio")
+    app.setDesktopFileName("backprop-studio")          # resources/backprop-studio.desktop
     window = MainWindow()
     window.show()
     app.processEvents()
+    if smoke_test:
+        return _smoke_test(app, window, path)
     if path:
         window.open_path(path)
     else:
         window.files.offer_recovery()
     return app.exec()
+
+
+def _smoke_test(app, window, path: str) -> int:
+    """Open ``path``, run it, list File ▸ Examples and close: what an installed wheel must be
+    able to do (its schema, examples and icon are package data). One line on stdout; exit 0
+    when everything worked, 1 otherwise."""
+    opened = window.open_path(path)
+    result = window.run_graph() if opened else None
+    window.examples_menu.aboutToShow.emit()
+    examples = [a.text() for a in window.examples_menu.actions() if a.isEnabled()]
+    app.processEvents()
+    problems = [what for what, ok in (
+        (f"could not open {path}: {window.statusBar().currentMessage()}", opened),
+        ("the graph did not run", result is not None),
+        ("File ▸ Examples is empty", bool(examples)),
+        ("the window has no icon", not window.windowIcon().isNull())) if not ok]
+    window.close()
+    app.processEvents()
+    if problems:
+        print("smoke test failed: " + "; ".join(problems), file=sys.stderr)
+        return 1
+    print(f"smoke test passed: opened {path} ({len(window.graph)} nodes) and ran it; "
+          f"File ▸ Examples lists {len(examples)}: {', '.join(examples)}")
+    return 0

@@ -8,6 +8,7 @@ from functools import cache
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
+from backprop_studio.engine.resources import resource
 from backprop_studio.gui import theme
 
 SIZE = QSize(22, 22)
@@ -43,8 +44,6 @@ def op_icon(spec) -> QIcon:
 
 
 def app_icon() -> QIcon:
-    icon = QIcon()
-    for size in (32, 64, 128):
-        icon.addPixmap(_pixmap("∂", theme.CATEGORY_COLORS[next(iter(theme.CATEGORY_COLORS))]
-                               .name(), size))
-    return icon
+    """The window's icon: resources/icons/backprop-studio.png (drawn by draw_icon.py), shipped
+    as package data."""
+    return QIcon(str(resource("icons", "backprop-studio.png")))

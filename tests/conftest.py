@@ -23,6 +23,15 @@ def isolated_settings(tmp_path, monkeypatch):
     _default_colours()
 
 
+@pytest.fixture(autouse=True)
+def patient_shutdown(monkeypatch):
+    """A training child asked to leave gets a minute here, not the app's 3 s before it is
+    terminated: on a busy machine leaving can take longer, and the tests check that it leaves
+    when asked (exit status 0), not how fast."""
+    from backprop_studio.engine import train_process
+    monkeypatch.setattr(train_process, "JOIN_TIMEOUT", 60.0)
+
+
 def _default_colours():
     theme = sys.modules.get("backprop_studio.gui.theme")
     if theme is not None:
@@ -40,6 +49,6 @@ def make_window(qtbot):
         qtbot.addWidget(window)
         window.resize(*size)
         window.show()
-        qtbot.waitExposed(window)
+        qtbot.waitExposed(window, timeout=30000)
         return window
     return make

@@ -89,7 +89,7 @@ def test_keys_on_the_canvas_and_the_dock(open_example, qtbot):
     QTest.keyClick(view, Qt.Key.Key_Space)                       # …and pauses
     assert not ctl.playing
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(window.isActiveWindow, timeout=30000)
     anim.panel.pass_box.setFocus()                               # focus in the Animation dock
     QTest.keyClick(anim.panel.pass_box, Qt.Key.Key_End)
     assert ctl.cursor == len(ctl.timeline)
@@ -196,7 +196,7 @@ def test_a_new_result_prepares_nothing_while_the_animation_is_idle(qtbot, open_e
     window, anim = open_example("two_layer_sigmoid")
     window.scene.clearSelection()
     anim.dock.hide()                                   # the user closed the Animation dock
-    qtbot.waitUntil(lambda: not anim.panel.isVisible())
+    qtbot.waitUntil(lambda: not anim.panel.isVisible(), timeout=30000)
     for _ in range(3):
         window.show_result(engine.run(window.graph, trace=True))
     tl = anim.controller.timeline

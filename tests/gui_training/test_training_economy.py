@@ -72,7 +72,7 @@ def test_norms_are_kept_at_once_and_drawn_at_most_once_a_second(qtbot, monkeypat
     now[0] += REDRAW_INTERVAL / 10
     plot.append([4], [[0.6, 0.1]])                     # the last batch of a run: kept…
     assert len(plot.curves[0].yData) == 4
-    qtbot.waitUntil(lambda: len(plot.curves[0].yData) == 5, timeout=5000)   # …the timer draws it
+    qtbot.waitUntil(lambda: len(plot.curves[0].yData) == 5, timeout=120000)   # …the timer draws it
 
 
 def test_the_loss_curve_gets_integer_steps_so_pyqtgraph_skips_checking_them(qtbot):
@@ -162,13 +162,13 @@ def test_the_animation_panel_waits_while_its_tab_is_behind_another(qtbot, studio
     open_example(window, "xor_mlp.json")
     anim = window.animation
     controller.dock.raise_()                           # the Training tab in front
-    qtbot.waitUntil(lambda: not anim.panel.on_screen)
+    qtbot.waitUntil(lambda: not anim.panel.on_screen, timeout=30000)
     assert anim.panel.isVisible()                      # Qt's view: only moved off screen
     title = anim.panel.title.text()
     window.show_result(run(window.graph, trace=True))
     assert anim.panel.title.text() == title            # nothing laid out for an unseen tab
     anim.dock.raise_()
-    qtbot.waitUntil(lambda: anim.panel.on_screen)
+    qtbot.waitUntil(lambda: anim.panel.on_screen, timeout=30000)
     assert anim.panel.title.text() != title            # brought up to date when shown
     assert f" / {len(anim.controller.timeline)} · " in anim.panel.step_label.text()
 
@@ -178,14 +178,14 @@ def test_a_stale_notice_behind_another_tab_keeps_the_controls_current(qtbot, stu
     open_example(window, "xor_mlp.json")
     anim = window.animation
     controller.dock.raise_()
-    qtbot.waitUntil(lambda: not anim.panel.on_screen)
+    qtbot.waitUntil(lambda: not anim.panel.on_screen, timeout=30000)
     window.show_result(run(window.graph, trace=True))  # unseen: the controls wait…
     node, tensors = next((n, window.graph.node(n)["tensors"]) for n in window.graph.nx.nodes
                          if window.graph.node(n)["tensors"])
     name, value = next(iter(tensors.items()))
     window.graph.set_tensors({(node, name): np.asarray(value) + 1.0})   # …and an edit: stale
     anim.dock.raise_()
-    qtbot.waitUntil(lambda: anim.panel.on_screen)
+    qtbot.waitUntil(lambda: anim.panel.on_screen, timeout=30000)
     n = len(anim.controller.timeline)
     assert anim.panel.title.text().startswith("Stopped") or "changed" in anim.panel.title.text()
     assert anim.panel.timeline.maximum() == n and anim.panel.next_button.isEnabled()

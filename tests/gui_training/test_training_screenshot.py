@@ -40,7 +40,7 @@ def test_screenshot_of_spirals_training(qtbot, studio):
     assert controller.panel.settings().dataset == "spirals"
     pauser = PauseMidway(controller)
     controller.worker.progress.connect(pauser.check)          # queued to the GUI thread
-    with qtbot.waitSignal(controller.run_ended, timeout=30000) as ended:
+    with qtbot.waitSignal(controller.run_ended, timeout=120000) as ended:
         qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
     assert ended.args == ["paused"]
     assert 1800 <= controller.run_done < 3000

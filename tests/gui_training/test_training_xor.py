@@ -17,7 +17,7 @@ def train_xor(qtbot, window):
     s = controller.panel.settings()
     assert (s.dataset, s.optimizer, s.lr, s.batch_size, s.steps, s.seed) == \
         ("xor", "adam", 0.1, 4, 1000, 0)
-    with qtbot.waitSignal(controller.run_ended, timeout=20000) as ended:
+    with qtbot.waitSignal(controller.run_ended, timeout=120000) as ended:
         qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
     assert ended.args == ["ready"]
     return controller

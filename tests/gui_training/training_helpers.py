@@ -23,11 +23,11 @@ def train_until_plotted(qtbot, window, name: str = "spirals_mlp.json", steps: in
     controller = open_example(window, name)
     controller.panel.steps.setValue(10_000_000)
     qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: controller.view.loss_plot.count > steps, timeout=10000)
+    qtbot.waitUntil(lambda: controller.view.loss_plot.count > steps, timeout=120000)
     return controller
 
 
-def wait_run(qtbot, controller, timeout=20000):
+def wait_run(qtbot, controller, timeout=120000):
     """Block until the current run ends; return how it ended."""
     with qtbot.waitSignal(controller.run_ended, timeout=timeout) as blocker:
         pass
