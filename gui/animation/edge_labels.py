@@ -8,36 +8,32 @@ underneath still gets selected.
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from backprop_studio.engine import explain
+from backprop_studio.engine.numbers import format_tensor
 from backprop_studio.gui import theme
+from backprop_studio.gui.canvas.node_item import PaintedText
+from backprop_studio.gui.canvas.readable import number_font
 
 Z_LABEL = 20.0
+EDGE_CHARS = 18         # the longest number text an edge label holds whole
 PAD_X, PAD_Y, GAP = 5.0, 2.0, 3.0
 CARD = QColor(255, 255, 255, 225)
 TEXT = QColor("#333333")
 
-FONT = QFont()
+FONT = number_font(QFont())
 FONT.setPointSizeF(9.5)
-BOLD = QFont(FONT)
+BOLD = number_font(QFont(FONT))
 BOLD.setBold(True)
-SMALL = QFont(FONT)
+SMALL = number_font(QFont(FONT))
 SMALL.setPointSizeF(8.5)
 
 
 def compact(x) -> str:
-    """A value short enough for an edge: −4, [[0.14, −0.038]], or 2×2 |max| 0.083."""
-    if x is None:
-        return "—"
-    arr = np.asarray(x, dtype=float)
-    if arr.ndim == 0 or arr.size <= 2:
-        return explain.value(arr)
-    dims = "×".join(str(n) for n in arr.shape)
-    return f"{dims}, max |·| {explain.num(np.abs(arr).max())}"
+    """A value short enough for an edge: −4, [[0.14, −0.038]], or 2×2 ∈[−0.083, 0.12]."""
+    return format_tensor(x, max_chars=EDGE_CHARS)
 
 
 class Row:
@@ -119,6 +115,16 @@ class CardItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         return self._rect
+
+    def painted_texts(self) -> list[PaintedText]:
+        """Every row as painted: a card is as wide as its longest row, so none is cut."""
+        return [PaintedText(row.role, row.text, row.text, row.font)
+                for card in self.cards for row in card.rows]
+
+    def card_rects(self) -> list[QRectF]:
+        """The cards in scene coordinates (what covers the canvas)."""
+        pos = self.scenePos()
+        return [card.rect.translated(pos) for card in self.cards]
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)

@@ -46,6 +46,7 @@ class Overlay(QObject):
         self.state: DisplayState | None = None
         self.shown_cursor = -1
         self.engaged = False
+        self.figure = False          # engaged only to show the whole figure after a Run
         self.stale = False
         self._active_pulses = 0
         self.obstacles = Obstacles()
@@ -63,11 +64,21 @@ class Overlay(QObject):
 
     def engage(self) -> None:
         """Take over the canvas's value and gradient texts and show the cursor's state."""
-        if self.timeline is None or self.engaged:
+        if self.timeline is None or (self.engaged and not self.figure):
             return
-        self.engaged = True
+        self.engaged, self.figure = True, False
         self._load_nodes()
         self._sync(self.ctl.cursor)
+
+    def show_figure(self) -> None:
+        """The CS231n figure after a Run: every edge's value above it (green) and gradient below
+        it (red), every node's Σ and ∂L/∂W, with no step singled out. Stepping or playing the
+        animation takes over from here."""
+        if self.timeline is None or self.engaged:
+            return
+        self.engaged, self.figure = True, True
+        self._load_nodes()
+        self._sync(len(self.timeline))
 
     def _load_nodes(self) -> None:
         """Node rectangles, which labels keep clear of."""
@@ -79,6 +90,7 @@ class Overlay(QObject):
         """A new timeline (or none): remove our items; the nodes show the window's Result."""
         self._remove_items()
         self.state, self.shown_cursor, self.engaged, self.stale = None, -1, False, False
+        self.figure = False
 
     def forget(self) -> None:
         """The scene was cleared (a new graph): our items are gone already; drop them."""
@@ -86,6 +98,7 @@ class Overlay(QObject):
         self.ring = None
         self.obstacles.clear()
         self.state, self.shown_cursor, self.engaged, self.stale = None, -1, False, False
+        self.figure = False
 
     def mark_stale(self) -> None:
         """The graph changed under the animation: dim every label, hide the pulses."""
@@ -142,7 +155,7 @@ class Overlay(QObject):
             self._update_node(s.step.source)
 
     def _active_step(self):
-        if self.state is None or self.state.active < 0:
+        if self.state is None or self.state.active < 0 or self.figure:
             return None
         return self.timeline.steps[self.state.active]
 
