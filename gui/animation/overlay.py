@@ -242,7 +242,7 @@ class Overlay(QObject):
         for (n, name), g in sorted(st.params.items()):
             if n != node:
                 continue
-            if np.ndim(g) == 2 and np.size(g) <= 8:       # a small matrix, row by row
+            if np.ndim(g) == 2 and np.size(g) <= 4:       # a small matrix, row by row
                 rows.append(Row(f"∂L/∂{name}{mark} {explain.shape(g)} =", "grad", SMALL))
                 rows += [Row(explain.value(r), "grad", BOLD) for r in g]
             else:
