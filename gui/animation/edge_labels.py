@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from backprop_studio.engine.numbers import format_tensor
 from backprop_studio.gui import theme
+from backprop_studio.gui.animation.placement import ring
 from backprop_studio.gui.canvas.node_item import PaintedText
 from backprop_studio.gui.canvas.readable import number_font
 
@@ -204,6 +205,12 @@ class EdgeLabel(CardItem):
                     end = bottom + dy if dy < 0 else top + dy
                     self.leader = QLineF(QPointF(0, 0), QPointF(0, end))
                     return
+        for dx, dy in ring(14.0, 24):   # above and below are taken: the nearest free spot
+            if not any(blocked(c.rect.translated(dx, up + dy).translated(here)) for c in cards):
+                for c in cards:
+                    c.moved(dx, up + dy)
+                self.leader = _leader_to(cards[-1].rect)
+                return
         for c in cards:               # nowhere free: keep them on the edge, stacked
             c.moved(0, up + GAP)
 
@@ -219,6 +226,12 @@ class EdgeLabel(CardItem):
                     end = QPointF(min(max(0.0, r.left()), r.right()),
                                   min(max(0.0, r.top()), r.bottom()))
                     self.leader = QLineF(QPointF(0, 0), end)
+                return
+        for dx, dy in ring(14.0, 24):
+            if not blocked(card.rect.translated(dx, dy).translated(here)):
+                card.moved(dx, dy)
+                if self.leader is None:
+                    self.leader = _leader_to(card.rect)
                 return
 
     def set_cards(self, cards: list) -> None:
@@ -250,6 +263,12 @@ class NodeBadge(CardItem):
             return
         self.content = content
         self.set_cards([Card(rows, self.anchor, border)] if rows else [])
+
+
+def _leader_to(r: QRectF) -> QLineF:
+    """A dotted line from the edge midpoint (0, 0) to the nearest point of a moved card."""
+    return QLineF(QPointF(0, 0), QPointF(min(max(0.0, r.left()), r.right()),
+                                         min(max(0.0, r.top()), r.bottom())))
 
 
 def _key(grad):

@@ -27,7 +27,7 @@ from backprop_studio.gui.animation.edge_labels import (
     Row,
     compact,
 )
-from backprop_studio.gui.animation.placement import Obstacles
+from backprop_studio.gui.animation.placement import label_space, place, register_nodes
 from backprop_studio.gui.animation.pulse import PulseItem, straight
 from backprop_studio.gui.animation.timeline import DisplayState
 
@@ -49,7 +49,7 @@ class Overlay(QObject):
         self.figure = False          # engaged only to show the whole figure after a Run
         self.stale = False
         self._active_pulses = 0
-        self.obstacles = Obstacles()
+        self.obstacles = label_space(scene)
         controller.cursor_changed.connect(self._on_cursor)
         controller.progress_changed.connect(self._on_progress)
         controller.timeline_changed.connect(lambda _: self.reset())
@@ -82,9 +82,7 @@ class Overlay(QObject):
 
     def _load_nodes(self) -> None:
         """Node rectangles, which labels keep clear of."""
-        self.obstacles.clear()
-        for item in self.scene.node_items():
-            self.obstacles.set(("node", item.node), [item.sceneBoundingRect()])
+        register_nodes(self.obstacles, self.scene)
 
     def reset(self) -> None:
         """A new timeline (or none): remove our items; the nodes show the window's Result."""
@@ -229,10 +227,13 @@ class Overlay(QObject):
                 return
             badge = self.sum_badges[node] = NodeBadge("above")
             self.scene.addItem(badge)
-        rect = item.sceneBoundingRect()
-        badge.setPos(QPointF(rect.right() - 40, rect.top() - 2))
         badge.show_rows(rows, border="grad" if node in st.sums else None)
-        self._occupy(badge)
+        rect = item.sceneBoundingRect()
+        h = badge.boundingRect().height()
+        place(badge, self.obstacles, [QPointF(x, y) for y in (rect.top() - 2,
+                                                              rect.bottom() + h + 2)
+                                      for x in (rect.right() - 40, rect.center().x(),
+                                                rect.left() + 40)])
         badge.set_stale(self.stale)
 
     def _update_param_badge(self, node: str, item) -> None:
@@ -253,9 +254,12 @@ class Overlay(QObject):
                 return
             badge = self.param_badges[node] = NodeBadge("below")
             self.scene.addItem(badge)
-        badge.setPos(self._param_anchor(item))
         badge.show_rows(rows)
-        self._occupy(badge)
+        below = self._param_anchor(item)
+        h = badge.boundingRect().height()
+        place(badge, self.obstacles, [below + QPointF(dx, dy) for dy in (0, 18)
+                                      for dx in (0, -70, 70)]
+              + [below + QPointF(0, -item.sceneBoundingRect().height() - h - 4)])
         badge.set_stale(self.stale)
 
     @staticmethod
@@ -371,7 +375,6 @@ class Overlay(QObject):
             self._remove(item)
         self.labels, self.sum_badges, self.param_badges, self.pulses = {}, {}, {}, []
         self.ring, self._active_pulses = None, 0
-        self.obstacles.clear()
 
     def _recolour(self) -> None:
         if not (shiboken6.isValid(self) and shiboken6.isValid(self.scene)):

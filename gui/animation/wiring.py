@@ -166,6 +166,9 @@ class Animation(QObject):
         except GraphError as exc:
             self.window.show_message(f"Cannot check gradients: {exc}", error=True)
             return
+        if not self.badges.all_in_view():       # no room in view: fit, then place them again
+            self.window.view.fit()
+            self.badges.show(self.badges.report)
         self.window.show_message(self.badges.summary(),
                                  error=not self.badges.report.passed)
 
