@@ -94,7 +94,7 @@ class CardItem(QGraphicsItem):
         super().__init__()
         self.cards: list[Card] = []
         self.stale = False
-        self._rect = QRectF()
+        self._rect = self._cards_rect = QRectF()
         self.setZValue(Z_LABEL)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
@@ -105,7 +105,7 @@ class CardItem(QGraphicsItem):
         rect = QRectF()
         for card in cards:
             rect = rect.united(card.rect)
-        self._rect = rect.adjusted(-2, -2, 2, 2)
+        self._rect = self._cards_rect = rect.adjusted(-2, -2, 2, 2)
         self.setVisible(bool(cards))
         self.update()
 
@@ -250,7 +250,37 @@ class EdgeLabel(CardItem):
 
 class NodeBadge(CardItem):
     """Rows beside a node: the Σ of what its consumers hand back, a dense layer's ∂L/∂W and
-    ∂L/∂b, or a gradient-check verdict."""
+    ∂L/∂b, or a gradient-check verdict; ``tether_to`` draws a dotted line back to what it
+    describes when it had to be placed away from it."""
+
+    TETHER_MIN = 8.0
+
+    def tether_to(self, target) -> None:
+        """A node item or a scene point: the line runs between the nearest points."""
+        self.prepareGeometryChange()
+        self.tether = None
+        self._rect = QRectF(self._cards_rect)
+        cards = self.card_rects()
+        if not cards:
+            return
+        box = QRectF(cards[0])
+        for r in cards[1:]:
+            box = box.united(r)
+        if isinstance(target, QPointF):
+            goal = QRectF(target, target)
+        else:
+            goal = target.mapRectToScene(target.body_rect())
+        a, b = _nearest(box, goal)
+        if QLineF(a, b).length() > self.TETHER_MIN:
+            self.tether = QLineF(self.mapFromScene(a), self.mapFromScene(b))
+            self._rect = self._rect.united(QRectF(self.tether.p1(), self.tether.p2())
+                                           .normalized().adjusted(-2, -2, 2, 2))
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if getattr(self, "tether", None) is not None:
+            painter.setPen(QPen(QColor(TEXT), 1.0, Qt.PenStyle.DotLine))
+            painter.drawLine(self.tether)
+        super().paint(painter, option, widget)
 
     def __init__(self, anchor: str = "above") -> None:
         super().__init__()
@@ -262,7 +292,22 @@ class NodeBadge(CardItem):
         if content == self.content:
             return
         self.content = content
+        self.tether = None
         self.set_cards([Card(rows, self.anchor, border)] if rows else [])
+
+
+def _nearest(a: QRectF, b: QRectF) -> tuple[QPointF, QPointF]:
+    """The closest pair of points of two rectangles (one on each)."""
+    def span(lo1, hi1, lo2, hi2):
+        if hi1 < lo2:
+            return hi1, lo2
+        if hi2 < lo1:
+            return lo1, hi2
+        mid = (max(lo1, lo2) + min(hi1, hi2)) / 2
+        return mid, mid
+    x1, x2 = span(a.left(), a.right(), b.left(), b.right())
+    y1, y2 = span(a.top(), a.bottom(), b.top(), b.bottom())
+    return QPointF(x1, y1), QPointF(x2, y2)
 
 
 def _leader_to(r: QRectF) -> QLineF:

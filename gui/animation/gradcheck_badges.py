@@ -1,5 +1,6 @@
 """The Gradient check button's verdict on the canvas: a ✓ or ✗ badge beside every parameter
-and input (and each dense layer's W and b) with its worst relative error.
+and input (and each dense layer's W and b) with its worst relative error; a failure says so in
+a title row. A badge that had to move away from its node has a dotted line back to it.
 
 The check itself is the engine's (engine.gradcheck.gradient_check); the badges only show its
 report. ✓/✗ carry the verdict as well as colour, so it reads in either palette.
@@ -44,9 +45,8 @@ class GradCheckBadges:
             if item is None:
                 continue
             ok = all(t.passed for t in checks)
-            rows = [Row(("✓ gradient check passed" if ok else "✗ gradient check FAILED"),
-                        "ok" if ok else "fail", BOLD)]
-            for t in checks:
+            rows = [] if ok else [Row("✗ gradient check FAILED", "fail", BOLD)]
+            for t in checks:        # a pass is one short row per tensor, to fit beside a node
                 name = "" if t.tensor == "value" else f"{t.tensor}: "
                 rows.append(Row(f"{'✓' if t.passed else '✗'} {name}rel. error "
                                 f"{error_text(t.max_rel_error)}", "ok" if t.passed else "fail",
@@ -62,6 +62,10 @@ class GradCheckBadges:
                      QPointF(rect.left() + w, rect.bottom() + h / 2 + 2),
                      QPointF(rect.left() + w, rect.top() - h / 2 - 2)]
             place(badge, space, spots, within=self._seen())
+            badge.tether_to(item)
+            badge.setToolTip("Gradient check " + ("passed" if ok else "FAILED") + ": the "
+                             "backward pass against central finite differences, worst relative "
+                             "error")
             self.badges[node] = badge
 
     def _seen(self) -> QRectF | None:

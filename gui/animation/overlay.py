@@ -234,6 +234,7 @@ class Overlay(QObject):
                                                               rect.bottom() + h + 2)
                                       for x in (rect.right() - 40, rect.center().x(),
                                                 rect.left() + 40)])
+        badge.tether_to(item)
         badge.set_stale(self.stale)
 
     def _update_param_badge(self, node: str, item) -> None:
@@ -260,6 +261,7 @@ class Overlay(QObject):
         place(badge, self.obstacles, [below + QPointF(dx, dy) for dy in (0, 18)
                                       for dx in (0, -70, 70)]
               + [below + QPointF(0, -item.sceneBoundingRect().height() - h - 4)])
+        badge.tether_to(item)
         badge.set_stale(self.stale)
 
     @staticmethod

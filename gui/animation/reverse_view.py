@@ -97,6 +97,7 @@ class ReverseView(_EdgeOverlay):
             place(tag, space, [path.pointAtPercent(t) + QPointF(0, dy)
                                for t in (0.25, 0.35, 0.15, 0.45, 0.6, 0.75)
                                for dy in (0, h + 10)])
+            tag.tether_to(path.pointAtPercent(0.25))
             tag.setToolTip(f"Reverse network: ∂L/∂{explain.symbol(graph, step.source)} = "
                            f"∂L/∂{explain.symbol(graph, step.node)} {weight}")
 

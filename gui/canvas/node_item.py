@@ -152,6 +152,10 @@ class NodeItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-PORT_R - 3, -OUTPUT_TAG - 3, PORT_R + 3, 7)   # 6: halo
 
+    def body_rect(self) -> QRectF:
+        """The node's box without the halo and output tag, in item coordinates."""
+        return QRectF(self._rect)
+
     def shape(self) -> QPainterPath:
         path = QPainterPath()
         path.addRect(self.boundingRect())

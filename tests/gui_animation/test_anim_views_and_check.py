@@ -23,9 +23,8 @@ def test_gradient_check_badges_every_input_and_parameter(open_example, qtbot):
     assert set(badges) == {"w0", "x0", "w1", "x1", "w2"}
     for badge in badges.values():
         rows = _rows(badge)
-        assert rows[0] == "✓ gradient check passed"
-        assert rows[1].startswith("✓ rel. error ")
-        err = float(rows[1].split()[-1].replace("−", "-"))
+        assert len(rows) == 1 and rows[0].startswith("✓ rel. error ")
+        err = float(rows[0].split()[-1].replace("−", "-"))
         assert err < 1e-5
     assert window.statusBar().currentMessage().startswith("Gradient check passed: 5 tensors")
     window.set_tensor("x0", "value", 2.0)                      # an edit clears the verdict
@@ -49,8 +48,8 @@ def test_dense_layers_get_a_verdict_for_w_and_b(open_example):
     window, anim = open_example("two_layer_sigmoid")
     anim.gradient_check()
     rows = _rows(anim.badges.badges["dense_1"])
-    assert rows[0] == "✓ gradient check passed"
-    assert rows[1].startswith("✓ W: rel. error") and rows[2].startswith("✓ b: rel. error")
+    assert len(rows) == 2
+    assert rows[0].startswith("✓ W: rel. error") and rows[1].startswith("✓ b: rel. error")
 
 
 def test_reverse_network_view_reverses_every_traced_edge(open_example):
