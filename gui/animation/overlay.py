@@ -244,7 +244,7 @@ class Overlay(QObject):
         for (n, name), g in sorted(st.params.items()):
             if n != node:
                 continue
-            if np.ndim(g) == 2 and np.size(g) <= 4:       # a small matrix, row by row
+            if np.ndim(g) == 2 and np.size(g) <= 4 and np.shape(g)[0] <= 2:   # row by row
                 rows.append(Row(f"∂L/∂{name}{mark} {explain.shape(g)} =", "grad", SMALL))
                 rows += [Row(explain.value(r), "grad", BOLD) for r in g]
             else:
@@ -287,8 +287,11 @@ class Overlay(QObject):
                 paths.append(edge.path())
         if step.kind == "param":
             item = self.scene.node_item(step.node)
-            if item is not None:
-                paths.append(straight(item.output_anchor(), self._param_anchor(item)))
+            badge = self.param_badges.get(step.node)
+            if item is not None:             # to the ∂L/∂W badge, wherever it was placed
+                end = badge.sceneBoundingRect().center() if badge is not None and \
+                    badge.isVisible() else self._param_anchor(item)
+                paths.append(straight(item.output_anchor(), end))
         reverse = step.phase == "backward" and step.kind != "param"
         while len(self.pulses) < len(paths):
             pulse = PulseItem(color)
