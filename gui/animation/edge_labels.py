@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from backprop_studio.engine.numbers import format_tensor
 from backprop_studio.gui import theme
 from backprop_studio.gui.animation.placement import ring
-from backprop_studio.gui.canvas.node_item import PaintedText
+from backprop_studio.gui.canvas.node_item import LOD_TEXT, PaintedText
 from backprop_studio.gui.canvas.readable import number_font
 
 Z_LABEL = 20.0
@@ -128,6 +128,8 @@ class CardItem(QGraphicsItem):
         return [card.rect.translated(pos) for card in self.cards]
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < LOD_TEXT:
+            return                  # zoomed out on purpose: numbers go, as on the nodes
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         for card in self.cards:
             card.paint(painter, self.stale)
