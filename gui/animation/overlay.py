@@ -138,11 +138,11 @@ class Overlay(QObject):
         self.state = self.timeline.state_at(cursor)
         self.shown_cursor = cursor
         graph = self.scene.graph
+        for node in graph.nodes:        # badges first, by their nodes; edge labels fit around
+            self._update_node(node)
         keys = set(self.labels) | set(self.state.edge_value) | set(self.state.edge_grad)
         for key in keys:
             self._update_edge(key)
-        for node in graph.nodes:
-            self._update_node(node)
         self._update_active()
 
     def _update_step_items(self, s) -> None:
