@@ -17,6 +17,7 @@ from . import datasets, fileformat
 from .backprop import Result, run
 from .errors import GraphError
 from .gradcheck import gradient_check
+from .numbers import format_tensor
 from .optimizers import OPTIMIZERS
 from .text import clip, printable
 from .train import Trainer
@@ -83,15 +84,8 @@ def main(argv: list[str], prog: str = PROG) -> int:
 # ---------------------------------------------------------------- formatting
 
 def fmt(value) -> str:
-    """Scalars to 4 significant digits; arrays as shape plus their numbers when small."""
-    if value is None:
-        return "—"
-    arr = np.asarray(value)
-    if arr.ndim == 0:
-        return f"{float(arr):.4g}"
-    if arr.size <= 6:
-        return np.array2string(arr, precision=4, separator=", ", suppress_small=True)
-    return f"{arr.shape} mean {arr.mean():.3g} |max| {np.abs(arr).max():.3g}"
+    """The canvas's digits (engine.numbers), with an ASCII minus for any terminal."""
+    return format_tensor(value, minus="-")
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 
 from .backprop import Result, Step
 from .graph import ComputationGraph
+from .numbers import format_number
 
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _LEAF_KIND = {"input": "an input", "parameter": "a trainable parameter", "constant": "a constant"}
@@ -22,21 +23,8 @@ _LEAF_KIND = {"input": "an input", "parameter": "a trainable parameter", "consta
 # ---------------------------------------------------------------- numbers and names
 
 def num(x) -> str:
-    """A scalar as the CS231n figures print it: −4, 0.73, 0.0038 (Unicode minus)."""
-    x = float(x)
-    if x != x or x in (float("inf"), float("-inf")):
-        return str(x)
-    if x == 0:
-        return "0"
-    if x == round(x) and abs(x) < 1e6:
-        text = str(int(round(x)))
-    elif 0.1 <= abs(x) < 1e4:
-        text = f"{x:.2f}"
-    elif 0.001 <= abs(x) < 0.1:
-        text = f"{x:.2g}"
-    else:
-        text = f"{x:.2g}"
-    return text.replace("-", "−")
+    """A scalar as the CS231n figures print it: −4, 0.73, 0.0038 (the one formatter)."""
+    return format_number(x)
 
 
 def paren(x) -> str:

@@ -1,4 +1,12 @@
-"""Left-to-right layout by topological generation: inputs on the left, the loss on the right."""
+"""Left-to-right layered layout: inputs on the left, the loss on the right, compact enough to be
+read whole in a laptop window at a readable zoom.
+
+Each node goes in the column after its latest input (an input or parameter in the first
+column, or, when its consumer is further than two columns on, just before it, as y beside the
+loss); columns are as wide as their widest node plus room for
+the edge labels (the value above an edge, its gradient below). A chain longer than ``width``
+wraps into bands, one below the other, like lines of text.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +14,121 @@ import networkx as nx
 
 from .graph import ComputationGraph
 
-COLUMN = 300.0      # room between 164-wide nodes for the edge labels of the animation
+NODE_WIDTH = 164.0      # the canvas's narrowest node; a long label widens it
+TENSOR_NODE_WIDTH = 184.0   # a node showing a small array, e.g. [[0.0038, 0.0047]]
+CHAR_WIDTH = 7.2        # a label character in the node's bold header font, on average
+HEADER_EXTRA = 92.0     # a header's op badge, op name and padding
+ROW_GAP = 22.0          # between nodes of one column
+LABEL_ROOM_SCALAR = 84.0    # between columns, for "−4" above and "3" below an edge
+LABEL_ROOM_TENSOR = 140.0   # for "[[0.38, 0.39]]" or "1×16 ∈[−0.98, 0.97]"
+PARAM_ROOM = 74.0       # under a layer, for its ∂L/∂W and ∂L/∂b
+BAND_GAP = 60.0         # between wrapped bands
+WIDTH = 860.0           # the widest band, in scene units: a 1280×800 window's canvas at ~86 %
+COLUMN = NODE_WIDTH + LABEL_ROOM_TENSOR     # a column's pitch, for code that spaces by hand
 ROW = 150.0
 
 
-def layered_positions(graph: ComputationGraph) -> dict[str, tuple[float, float]]:
-    """One column per topological generation, each column centred on y = 0."""
-    positions = {}
-    order = {node: i for i, node in enumerate(graph.nx)}
-    for col, generation in enumerate(nx.topological_generations(graph.nx)):
-        generation = sorted(generation, key=order.__getitem__)
-        top = -(len(generation) - 1) * ROW / 2
-        for row, node in enumerate(generation):
-            positions[node] = (col * COLUMN, top + row * ROW)
+def node_size(graph: ComputationGraph, node: str) -> tuple[float, float]:
+    """The node's canvas size, as node_item draws it (header, port rows, value rows), plus the
+    room its parameter badge takes underneath."""
+    spec = graph.op(node)
+    width = max(NODE_WIDTH, len(graph.label(node)) * CHAR_WIDTH + HEADER_EXTRA)
+    height = 26 + max(len(spec.ports), 1) * 19 + 2 * 17 + 6
+    if spec.name in ("dense",):
+        height += PARAM_ROOM
+    return width, height
+
+
+def _has_tensors(graph: ComputationGraph) -> bool:
+    import numpy as np
+    for node in graph.nodes:
+        if graph.op(node).name in ("dense", "matmul"):
+            return True
+        for value in graph.node(node).get("tensors", {}).values():
+            if np.size(value) > 1:
+                return True
+    return False
+
+
+def _columns(graph: ComputationGraph) -> list[list[str]]:
+    g = graph.nx
+    rank: dict[str, int] = {}
+    for node in nx.topological_sort(g):
+        preds = list(g.predecessors(node))
+        rank[node] = 1 + max((rank[p] for p in preds), default=-1)
+    for node in reversed(list(nx.topological_sort(g))):
+        succ = list(g.successors(node))       # a leaf far from its consumer (y at the loss)
+        if not list(g.predecessors(node)) and succ and min(rank[s] for s in succ) > 2:
+            rank[node] = min(rank[s] for s in succ) - 1       # goes next to it
+    order = {node: i for i, node in enumerate(g)}
+    columns: list[list[str]] = [[] for _ in range(max(rank.values(), default=-1) + 1)]
+    for node in sorted(rank, key=order.__getitem__):
+        columns[rank[node]].append(node)
+    return columns
+
+
+def layered_positions(graph: ComputationGraph, width: float = WIDTH
+                      ) -> dict[str, tuple[float, float]]:
+    """Top-left corners for every node: layered columns, wrapped ``width`` wide.
+
+    Columns are centred on one another, as in the CS231n figures, when the graph fits in one
+    band; otherwise they hang from the band's top, and a column that would pass ``width``
+    starts a new band, at the left or indented past the first column (the inputs, often the
+    tallest), whichever lies higher, just below what is placed above it."""
+    if not len(graph):
+        return {}
+    columns = _columns(graph)
+    tensors = _has_tensors(graph)
+    room = LABEL_ROOM_TENSOR if tensors else LABEL_ROOM_SCALAR
+    sizes = {}
+    for n in graph.nodes:
+        w, h = node_size(graph, n)
+        sizes[n] = (max(w, TENSOR_NODE_WIDTH) if tensors else w, h)
+    g = graph.nx
+    y_of: dict[str, float] = {}
+
+    def ordered(col):
+        def key(n):
+            near = [y_of[p] for p in g.predecessors(n) if p in y_of]
+            return (sum(near) / len(near) if near else col.index(n), col.index(n))
+        return sorted(col, key=key)
+
+    widths = [max(sizes[n][0] for n in col) if col else 0.0 for col in columns]
+    indent = widths[0] + room if columns else 0.0
+    positions: dict[str, tuple[float, float]] = {}
+    skyline: list[tuple[float, float, float]] = []          # (left, right, bottom) placed
+
+    def depth(left: float) -> float:
+        return max((bottom for l0, r0, bottom in skyline if l0 < width and r0 > left),
+                   default=0.0)
+
+    wraps = sum(widths) + room * (len(widths) - 1) > width
+    i, top = 0, 0.0
+    while i < len(columns):
+        if i == 0:
+            start, top = 0.0, 0.0
+        else:                   # wrap: under the shallower part of what is placed already
+            start = min((0.0, indent), key=lambda x: (depth(x), x))
+            top = depth(start) + BAND_GAP
+        band, x = [], start
+        while i < len(columns) and (not band or x + widths[i] <= width):
+            band.append((i, x))
+            x += widths[i] + room
+            i += 1
+        heights = {k: sum(sizes[n][1] for n in columns[k]) + ROW_GAP * (len(columns[k]) - 1)
+                   for k, _ in band}
+        band_h = max(heights.values())
+        for k, x in band:
+            col = columns[k] = ordered(columns[k])
+            y = top + ((band_h - heights[k]) / 2 if not wraps else 0.0)
+            for node in col:
+                positions[node] = (round(x), round(y))
+                y_of[node] = y + sizes[node][1] / 2
+                y += sizes[node][1] + ROW_GAP
+            skyline.append((x, x + widths[k], y - ROW_GAP))
     return positions
 
 
-def apply_layout(graph: ComputationGraph) -> None:
-    for node, pos in layered_positions(graph).items():
+def apply_layout(graph: ComputationGraph, width: float = WIDTH) -> None:
+    for node, pos in layered_positions(graph, width).items():
         graph.set_position(node, pos)

@@ -156,6 +156,7 @@ class FileController:
                 gen.setSize(QSize(int(source.width()), int(source.height())))
                 gen.setViewBox(QRectF(0, 0, source.width(), source.height()))
                 gen.setTitle(self.display_name)
+                gen.setResolution(96)     # font sizes in the file as on screen: pt × 96/72
                 painter = QPainter(gen)
             else:
                 scale = 2.0 if source.width() * source.height() < 4e6 else 1.0
@@ -168,7 +169,9 @@ class FileController:
             target = QRectF(0, 0, painter.device().width(), painter.device().height())
             scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
             painter.end()
-            if kind != "svg" and not image.save(str(path)):
+            if kind == "svg":
+                _name_fonts_for_browsers(Path(path))
+            elif not image.save(str(path)):
                 raise OSError("the image could not be written")
         except OSError as exc:
             self.window.show_message(f"Could not export {path}: {exc}", error=True)
@@ -249,6 +252,25 @@ class FileController:
         for path in files:
             path.unlink(missing_ok=True)
         return recovered
+
+
+def _name_fonts_for_browsers(path: Path) -> None:
+    """Qt writes the families it asked for ("Sans Serif", an alias only fontconfig knows);
+    a browser then falls back to a serif face of another width, and the labels no longer fit
+    their cards. Name the face Qt actually used, then a generic family, so the file looks in
+    a browser as it does on screen."""
+    import re
+
+    from PySide6.QtGui import QFont, QFontInfo
+
+    text = path.read_text(encoding="utf-8")
+
+    def real(match) -> str:
+        font = QFont(match.group(1))
+        info = QFontInfo(font)
+        generic = "monospace" if info.fixedPitch() else "sans-serif"
+        return f'font-family="{info.family()}, {generic}"'
+    path.write_text(re.sub(r'font-family="([^",]+)"', real, text), encoding="utf-8")
 
 
 def _alive(pid: int) -> bool:

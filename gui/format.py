@@ -1,54 +1,37 @@
-"""Numbers as a node shows them: scalars rounded sensibly, arrays as shape plus a short summary."""
+"""Numbers as the GUI shows them, all through the engine's one formatter (engine.numbers), so a
+value reads the same on a node, an edge, in the inspector and on the command line."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
+
+from backprop_studio.engine.numbers import format_number, format_shape, format_tensor
+
+NODE_CHARS = 20         # the longest number text a node's value row holds whole
 
 
 def scalar(x: float) -> str:
-    """-12.00, 0.7311, 1.2e-05: two decimals for whole numbers (as the CS231n figures), else
-    four significant digits."""
-    x = float(x)
-    if math.isnan(x) or math.isinf(x):
-        return str(x)
-    if x == 0:
-        return "0.00"
-    if abs(x) < 1e6 and x == round(x):
-        return f"{x:.2f}"
-    if 1e-3 <= abs(x) < 1e5:
-        return f"{x:.4g}"
-    return f"{x:.3g}"
+    """−12, 0.73, 1.2e−05."""
+    return format_number(x)
 
 
 def short(value) -> str:
-    """One line for a node: a scalar, a short vector in full, else its shape and range."""
-    if value is None:
-        return "—"
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim == 0:
-        return scalar(float(arr))
-    if arr.size == 0:
-        return f"{_shape(arr)} empty"
-    if arr.ndim == 1 and arr.size <= 3:
-        return "[" + ", ".join(scalar(v) for v in arr) + "]"
-    return f"{_shape(arr)} [{arr.min():.3g}, {arr.max():.3g}]"
+    """One line for a node: a scalar, a small array in full, else its shape and range."""
+    return format_tensor(value, max_chars=NODE_CHARS)
 
 
 def long(value) -> str:
-    """Several lines for the inspector: the whole array when small, else numpy's summary."""
+    """Several lines for the inspector: the whole array when small, else numpy's summary, with
+    the same digits as everywhere else (a scalar adds its exact value when that differs)."""
     if value is None:
         return "—"
     arr = np.asarray(value, dtype=float)
     if arr.ndim == 0:
         x = float(arr)
-        exact = f"{x:.10g}"
-        return scalar(x) if float(scalar(x)) == x else f"{scalar(x)}   (= {exact})"
-    with np.printoptions(precision=4, suppress=True, threshold=64, edgeitems=3, linewidth=36):
+        exact = f"{x:.10g}".replace("-", "−")
+        shown = format_number(x)
+        return shown if shown == exact else f"{shown}   (= {exact})"
+    with np.printoptions(threshold=64, edgeitems=3, linewidth=36,
+                         formatter={"float_kind": format_number}):
         body = np.array2string(arr)
-    return f"shape {_shape(arr)}\n{body}"
-
-
-def _shape(arr) -> str:
-    return "×".join(str(n) for n in arr.shape) if arr.ndim > 1 else f"({arr.shape[0]})"
+    return f"shape {format_shape(arr.shape)}\n{body}"

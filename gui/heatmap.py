@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from backprop_studio.engine.numbers import format_number
+
 
 class Heatmap(QWidget):
     def __init__(self, parent=None) -> None:
@@ -31,6 +33,6 @@ class Heatmap(QWidget):
         limit = float(np.max(np.abs(arr))) or 1.0
         self.image.setImage(arr, levels=(-limit, limit))
         self.image.setColorMap(pg.colormap.get("CET-D1"))     # diverging: blue, white, red
-        self.plot.setTitle(f"{title}  (±{limit:.3g})" if title else None, size="8pt")
+        self.plot.setTitle(f"{title}  (±{format_number(limit)})" if title else None, size="8pt")
         self.plot.getPlotItem().setRange(xRange=(0, arr.shape[1]), yRange=(0, arr.shape[0]),
                                          padding=0)

@@ -13,6 +13,21 @@ sys.path.insert(0, str(ROOT))
 
 
 
+_APP = None
+
+
+def pytest_configure(config):
+    """The QApplication exists before any test module is imported, as in the app: the canvas
+    builds its fonts at import, and a font built before the application measures larger
+    (so readability tests would measure other text than a user sees)."""
+    global _APP
+    try:
+        from PySide6.QtWidgets import QApplication
+    except ImportError:
+        return
+    _APP = QApplication.instance() or QApplication([])
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
     """Settings and recovery files live in this test's tmp_path only, and GUI tests start from

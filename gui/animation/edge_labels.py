@@ -8,36 +8,33 @@ underneath still gets selected.
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from backprop_studio.engine import explain
+from backprop_studio.engine.numbers import format_tensor
 from backprop_studio.gui import theme
+from backprop_studio.gui.animation.placement import ring
+from backprop_studio.gui.canvas.node_item import LOD_TEXT, PaintedText
+from backprop_studio.gui.canvas.readable import number_font
 
 Z_LABEL = 20.0
+EDGE_CHARS = 18         # the longest number text an edge label holds whole
 PAD_X, PAD_Y, GAP = 5.0, 2.0, 3.0
 CARD = QColor(255, 255, 255, 225)
 TEXT = QColor("#333333")
 
-FONT = QFont()
+FONT = number_font(QFont())
 FONT.setPointSizeF(9.5)
-BOLD = QFont(FONT)
+BOLD = number_font(QFont(FONT))
 BOLD.setBold(True)
-SMALL = QFont(FONT)
+SMALL = number_font(QFont(FONT))
 SMALL.setPointSizeF(8.5)
 
 
 def compact(x) -> str:
-    """A value short enough for an edge: −4, [[0.14, −0.038]], or 2×2 |max| 0.083."""
-    if x is None:
-        return "—"
-    arr = np.asarray(x, dtype=float)
-    if arr.ndim == 0 or arr.size <= 2:
-        return explain.value(arr)
-    dims = "×".join(str(n) for n in arr.shape)
-    return f"{dims}, max |·| {explain.num(np.abs(arr).max())}"
+    """A value short enough for an edge: −4, [[0.14, −0.038]], or 2×2 ∈[−0.083, 0.12]."""
+    return format_tensor(x, max_chars=EDGE_CHARS)
 
 
 class Row:
@@ -97,7 +94,7 @@ class CardItem(QGraphicsItem):
         super().__init__()
         self.cards: list[Card] = []
         self.stale = False
-        self._rect = QRectF()
+        self._rect = self._cards_rect = QRectF()
         self.setZValue(Z_LABEL)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
@@ -108,7 +105,7 @@ class CardItem(QGraphicsItem):
         rect = QRectF()
         for card in cards:
             rect = rect.united(card.rect)
-        self._rect = rect.adjusted(-2, -2, 2, 2)
+        self._rect = self._cards_rect = rect.adjusted(-2, -2, 2, 2)
         self.setVisible(bool(cards))
         self.update()
 
@@ -120,7 +117,19 @@ class CardItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._rect
 
+    def painted_texts(self) -> list[PaintedText]:
+        """Every row as painted: a card is as wide as its longest row, so none is cut."""
+        return [PaintedText(row.role, row.text, row.text, row.font)
+                for card in self.cards for row in card.rows]
+
+    def card_rects(self) -> list[QRectF]:
+        """The cards in scene coordinates (what covers the canvas)."""
+        pos = self.scenePos()
+        return [card.rect.translated(pos) for card in self.cards]
+
     def paint(self, painter: QPainter, option, widget=None) -> None:
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < LOD_TEXT:
+            return                  # zoomed out on purpose: numbers go, as on the nodes
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         for card in self.cards:
             card.paint(painter, self.stale)
@@ -198,6 +207,12 @@ class EdgeLabel(CardItem):
                     end = bottom + dy if dy < 0 else top + dy
                     self.leader = QLineF(QPointF(0, 0), QPointF(0, end))
                     return
+        for dx, dy in ring(14.0, 24):   # above and below are taken: the nearest free spot
+            if not any(blocked(c.rect.translated(dx, up + dy).translated(here)) for c in cards):
+                for c in cards:
+                    c.moved(dx, up + dy)
+                self.leader = _leader_to(cards[-1].rect)
+                return
         for c in cards:               # nowhere free: keep them on the edge, stacked
             c.moved(0, up + GAP)
 
@@ -213,6 +228,12 @@ class EdgeLabel(CardItem):
                     end = QPointF(min(max(0.0, r.left()), r.right()),
                                   min(max(0.0, r.top()), r.bottom()))
                     self.leader = QLineF(QPointF(0, 0), end)
+                return
+        for dx, dy in ring(14.0, 24):
+            if not blocked(card.rect.translated(dx, dy).translated(here)):
+                card.moved(dx, dy)
+                if self.leader is None:
+                    self.leader = _leader_to(card.rect)
                 return
 
     def set_cards(self, cards: list) -> None:
@@ -231,7 +252,37 @@ class EdgeLabel(CardItem):
 
 class NodeBadge(CardItem):
     """Rows beside a node: the Σ of what its consumers hand back, a dense layer's ∂L/∂W and
-    ∂L/∂b, or a gradient-check verdict."""
+    ∂L/∂b, or a gradient-check verdict; ``tether_to`` draws a dotted line back to what it
+    describes when it had to be placed away from it."""
+
+    TETHER_MIN = 8.0
+
+    def tether_to(self, target) -> None:
+        """A node item or a scene point: the line runs between the nearest points."""
+        self.prepareGeometryChange()
+        self.tether = None
+        self._rect = QRectF(self._cards_rect)
+        cards = self.card_rects()
+        if not cards:
+            return
+        box = QRectF(cards[0])
+        for r in cards[1:]:
+            box = box.united(r)
+        if isinstance(target, QPointF):
+            goal = QRectF(target, target)
+        else:
+            goal = target.mapRectToScene(target.body_rect())
+        a, b = _nearest(box, goal)
+        if QLineF(a, b).length() > self.TETHER_MIN:
+            self.tether = QLineF(self.mapFromScene(a), self.mapFromScene(b))
+            self._rect = self._rect.united(QRectF(self.tether.p1(), self.tether.p2())
+                                           .normalized().adjusted(-2, -2, 2, 2))
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if getattr(self, "tether", None) is not None:
+            painter.setPen(QPen(QColor(TEXT), 1.0, Qt.PenStyle.DotLine))
+            painter.drawLine(self.tether)
+        super().paint(painter, option, widget)
 
     def __init__(self, anchor: str = "above") -> None:
         super().__init__()
@@ -243,7 +294,28 @@ class NodeBadge(CardItem):
         if content == self.content:
             return
         self.content = content
+        self.tether = None
         self.set_cards([Card(rows, self.anchor, border)] if rows else [])
+
+
+def _nearest(a: QRectF, b: QRectF) -> tuple[QPointF, QPointF]:
+    """The closest pair of points of two rectangles (one on each)."""
+    def span(lo1, hi1, lo2, hi2):
+        if hi1 < lo2:
+            return hi1, lo2
+        if hi2 < lo1:
+            return lo1, hi2
+        mid = (max(lo1, lo2) + min(hi1, hi2)) / 2
+        return mid, mid
+    x1, x2 = span(a.left(), a.right(), b.left(), b.right())
+    y1, y2 = span(a.top(), a.bottom(), b.top(), b.bottom())
+    return QPointF(x1, y1), QPointF(x2, y2)
+
+
+def _leader_to(r: QRectF) -> QLineF:
+    """A dotted line from the edge midpoint (0, 0) to the nearest point of a moved card."""
+    return QLineF(QPointF(0, 0), QPointF(min(max(0.0, r.left()), r.right()),
+                                         min(max(0.0, r.top()), r.bottom())))
 
 
 def _key(grad):

@@ -27,7 +27,7 @@ from backprop_studio.gui.animation.edge_labels import (
     Row,
     compact,
 )
-from backprop_studio.gui.animation.placement import Obstacles
+from backprop_studio.gui.animation.placement import label_space, place, register_nodes
 from backprop_studio.gui.animation.pulse import PulseItem, straight
 from backprop_studio.gui.animation.timeline import DisplayState
 
@@ -46,9 +46,10 @@ class Overlay(QObject):
         self.state: DisplayState | None = None
         self.shown_cursor = -1
         self.engaged = False
+        self.figure = False          # engaged only to show the whole figure after a Run
         self.stale = False
         self._active_pulses = 0
-        self.obstacles = Obstacles()
+        self.obstacles = label_space(scene)
         controller.cursor_changed.connect(self._on_cursor)
         controller.progress_changed.connect(self._on_progress)
         controller.timeline_changed.connect(lambda _: self.reset())
@@ -63,22 +64,31 @@ class Overlay(QObject):
 
     def engage(self) -> None:
         """Take over the canvas's value and gradient texts and show the cursor's state."""
-        if self.timeline is None or self.engaged:
+        if self.timeline is None or (self.engaged and not self.figure):
             return
-        self.engaged = True
+        self.engaged, self.figure = True, False
         self._load_nodes()
         self._sync(self.ctl.cursor)
 
+    def show_figure(self) -> None:
+        """The CS231n figure after a Run: every edge's value above it (green) and gradient below
+        it (red), every node's Σ and ∂L/∂W, with no step singled out. Stepping or playing the
+        animation takes over from here."""
+        if self.timeline is None or self.engaged:
+            return
+        self.engaged, self.figure = True, True
+        self._load_nodes()
+        self._sync(len(self.timeline))
+
     def _load_nodes(self) -> None:
         """Node rectangles, which labels keep clear of."""
-        self.obstacles.clear()
-        for item in self.scene.node_items():
-            self.obstacles.set(("node", item.node), [item.sceneBoundingRect()])
+        register_nodes(self.obstacles, self.scene)
 
     def reset(self) -> None:
         """A new timeline (or none): remove our items; the nodes show the window's Result."""
         self._remove_items()
         self.state, self.shown_cursor, self.engaged, self.stale = None, -1, False, False
+        self.figure = False
 
     def forget(self) -> None:
         """The scene was cleared (a new graph): our items are gone already; drop them."""
@@ -86,6 +96,7 @@ class Overlay(QObject):
         self.ring = None
         self.obstacles.clear()
         self.state, self.shown_cursor, self.engaged, self.stale = None, -1, False, False
+        self.figure = False
 
     def mark_stale(self) -> None:
         """The graph changed under the animation: dim every label, hide the pulses."""
@@ -127,11 +138,11 @@ class Overlay(QObject):
         self.state = self.timeline.state_at(cursor)
         self.shown_cursor = cursor
         graph = self.scene.graph
+        for node in graph.nodes:        # badges first, by their nodes; edge labels fit around
+            self._update_node(node)
         keys = set(self.labels) | set(self.state.edge_value) | set(self.state.edge_grad)
         for key in keys:
             self._update_edge(key)
-        for node in graph.nodes:
-            self._update_node(node)
         self._update_active()
 
     def _update_step_items(self, s) -> None:
@@ -142,7 +153,7 @@ class Overlay(QObject):
             self._update_node(s.step.source)
 
     def _active_step(self):
-        if self.state is None or self.state.active < 0:
+        if self.state is None or self.state.active < 0 or self.figure:
             return None
         return self.timeline.steps[self.state.active]
 
@@ -216,10 +227,14 @@ class Overlay(QObject):
                 return
             badge = self.sum_badges[node] = NodeBadge("above")
             self.scene.addItem(badge)
-        rect = item.sceneBoundingRect()
-        badge.setPos(QPointF(rect.right() - 40, rect.top() - 2))
         badge.show_rows(rows, border="grad" if node in st.sums else None)
-        self._occupy(badge)
+        rect = item.sceneBoundingRect()
+        h = badge.boundingRect().height()
+        place(badge, self.obstacles, [QPointF(x, y) for y in (rect.top() - 2,
+                                                              rect.bottom() + h + 2)
+                                      for x in (rect.right() - 40, rect.center().x(),
+                                                rect.left() + 40)])
+        badge.tether_to(item)
         badge.set_stale(self.stale)
 
     def _update_param_badge(self, node: str, item) -> None:
@@ -229,7 +244,7 @@ class Overlay(QObject):
         for (n, name), g in sorted(st.params.items()):
             if n != node:
                 continue
-            if np.ndim(g) == 2 and np.size(g) <= 8:       # a small matrix, row by row
+            if np.ndim(g) == 2 and np.size(g) <= 4 and np.shape(g)[0] <= 2:   # row by row
                 rows.append(Row(f"∂L/∂{name}{mark} {explain.shape(g)} =", "grad", SMALL))
                 rows += [Row(explain.value(r), "grad", BOLD) for r in g]
             else:
@@ -240,9 +255,13 @@ class Overlay(QObject):
                 return
             badge = self.param_badges[node] = NodeBadge("below")
             self.scene.addItem(badge)
-        badge.setPos(self._param_anchor(item))
         badge.show_rows(rows)
-        self._occupy(badge)
+        below = self._param_anchor(item)
+        h = badge.boundingRect().height()
+        place(badge, self.obstacles, [below + QPointF(dx, dy) for dy in (0, 18)
+                                      for dx in (0, -70, 70)]
+              + [below + QPointF(0, -item.sceneBoundingRect().height() - h - 4)])
+        badge.tether_to(item)
         badge.set_stale(self.stale)
 
     @staticmethod
@@ -268,8 +287,11 @@ class Overlay(QObject):
                 paths.append(edge.path())
         if step.kind == "param":
             item = self.scene.node_item(step.node)
-            if item is not None:
-                paths.append(straight(item.output_anchor(), self._param_anchor(item)))
+            badge = self.param_badges.get(step.node)
+            if item is not None:             # to the ∂L/∂W badge, wherever it was placed
+                end = badge.sceneBoundingRect().center() if badge is not None and \
+                    badge.isVisible() else self._param_anchor(item)
+                paths.append(straight(item.output_anchor(), end))
         reverse = step.phase == "backward" and step.kind != "param"
         while len(self.pulses) < len(paths):
             pulse = PulseItem(color)
@@ -358,7 +380,6 @@ class Overlay(QObject):
             self._remove(item)
         self.labels, self.sum_badges, self.param_badges, self.pulses = {}, {}, {}, []
         self.ring, self._active_pulses = None, 0
-        self.obstacles.clear()
 
     def _recolour(self) -> None:
         if not (shiboken6.isValid(self) and shiboken6.isValid(self.scene)):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsPathItem
 from backprop_studio.engine import explain
 from backprop_studio.gui import theme
 from backprop_studio.gui.animation.edge_labels import SMALL, NodeBadge, Row, compact
+from backprop_studio.gui.animation.placement import label_space, place, register_nodes
 
 Z_MAGNITUDE, Z_REVERSE = -0.6, -0.4
 DECADES = 4.0          # the magnitude scale spans four orders of magnitude below the largest
@@ -45,7 +46,9 @@ class _EdgeOverlay:
             self._build(result)
 
     def clear(self) -> None:
+        space = label_space(self.scene)
         for item in self.items:
+            space.remove(item)
             if shiboken6.isValid(item) and item.scene() is not None:
                 item.scene().removeItem(item)
         self.items = []
@@ -72,6 +75,8 @@ class _EdgeOverlay:
 class ReverseView(_EdgeOverlay):
     def _build(self, result) -> None:
         pal, graph = theme.current(), self.scene.graph
+        space = label_space(self.scene)
+        register_nodes(space, self.scene)
         pen = QPen(pal.grad, 2.2, Qt.PenStyle.DashLine)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         for step, edge in self._edge_steps(result):
@@ -87,8 +92,12 @@ class ReverseView(_EdgeOverlay):
             head.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             weight = _weight(graph, step)
             tag = self._add(NodeBadge("above"))
-            tag.setPos(path.pointAtPercent(0.25))
             tag.show_rows([Row(weight, "grad", SMALL)], border="grad")
+            h = tag.boundingRect().height()
+            place(tag, space, [path.pointAtPercent(t) + QPointF(0, dy)
+                               for t in (0.25, 0.35, 0.15, 0.45, 0.6, 0.75)
+                               for dy in (0, h + 10)])
+            tag.tether_to(path.pointAtPercent(0.25))
             tag.setToolTip(f"Reverse network: ∂L/∂{explain.symbol(graph, step.source)} = "
                            f"∂L/∂{explain.symbol(graph, step.node)} {weight}")
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from backprop_studio.engine import GraphError
+from backprop_studio.gui import settings as app_settings
 from backprop_studio.gui.animation.controller import AnimationController
 from backprop_studio.gui.animation.controls import AnimationPanel
 from backprop_studio.gui.animation.gradcheck_badges import GradCheckBadges
@@ -19,6 +20,9 @@ from backprop_studio.gui.animation.keys import CanvasKeys, panel_shortcuts
 from backprop_studio.gui.animation.overlay import Overlay
 from backprop_studio.gui.animation.reverse_view import MagnitudeView, ReverseView
 from backprop_studio.gui.animation.timeline import Timeline
+
+FIGURE_KEY = "view/edge_labels"
+FIGURE_MAX_EDGES = 400      # beyond this the figure after Run would crowd the canvas and cost
 
 STALE = ("The graph changed, so the values and gradients shown are stale (dimmed). "
          "Press ▶ or Ctrl+R to run it again and replay.")
@@ -37,6 +41,7 @@ class Animation(QObject):
         self.reverse = ReverseView(window.scene)
         self.magnitude = MagnitudeView(window.scene)
         self.keys = CanvasKeys(window.view, self)
+        self._fitted = None          # the view as a new graph opened, until its first figure
         self.shortcuts = panel_shortcuts(self.panel, self)
         self._build_menu()
         self.panel.check_requested.connect(self.gradient_check)
@@ -57,6 +62,14 @@ class Animation(QObject):
         self.reverse_action.toggled.connect(self.set_reverse)
         self.magnitude_action = QAction("Edge Width by &Gradient Magnitude", self, checkable=True)
         self.magnitude_action.toggled.connect(self.set_magnitude)
+        self.figure_action = QAction("&Edge Values and Gradients", self, checkable=True)
+        self.figure_action.setToolTip("After Run, each edge shows the value it carries above it "
+                                      "(green) and its gradient below it (red), as in the "
+                                      "CS231n figures")
+        self.figure_action.setChecked(app_settings.settings().value(FIGURE_KEY, True)
+                                      not in (False, "false"))
+        self.figure_action.toggled.connect(self.set_figure)
+        menu.addAction(self.figure_action)
         menu.addAction(self.reverse_action)
         menu.addAction(self.magnitude_action)
         actions = getattr(self.window, "actions", {})
@@ -74,7 +87,7 @@ class Animation(QObject):
         if ctl.timeline is None or self.overlay.stale or self.window.last_result is None:
             if self.window.run_graph() is None or ctl.timeline is None:
                 return False
-        if not self.overlay.engaged:
+        if not self.overlay.engaged or self.overlay.figure:
             if start:
                 ctl.seek(ctl.bounds()[0])
             self.overlay.engage()
@@ -120,6 +133,30 @@ class Animation(QObject):
             self.window.show_message("Reverse network: gradients flow along the reversed arrows, "
                                      "multiplied by each edge's local gradient")
 
+    def set_figure(self, on: bool) -> None:
+        """The View toggle: the CS231n figure after every Run (saved in the settings)."""
+        app_settings.settings().setValue(FIGURE_KEY, bool(on))
+        if on:
+            self._show_figure()
+        elif self.overlay.figure:
+            self.overlay.reset()
+            if self.window.shown_result is not None:
+                self.window.scene.show_result(self.window.shown_result)
+                if self.window.last_result is None:
+                    self.window.scene.mark_stale()
+
+    def _show_figure(self) -> None:
+        result = self.window.last_result
+        if result is None or self.controller.timeline is None or not result.trace \
+                or not self.figure_action.isChecked() \
+                or len(self.window.graph.edges()) > FIGURE_MAX_EDGES:
+            return
+        self.overlay.show_figure()
+        view = self.window.view
+        if self._fitted is not None and self._fitted == (view.transform(), view.visible_center()):
+            view.fit()              # the view is as opened: make room for the labels too
+        self._fitted = None
+
     def set_magnitude(self, on: bool) -> None:
         self.magnitude.set_enabled(on, self.window.last_result)
 
@@ -129,6 +166,9 @@ class Animation(QObject):
         except GraphError as exc:
             self.window.show_message(f"Cannot check gradients: {exc}", error=True)
             return
+        if not self.badges.all_in_view():       # no room in view: fit, then place them again
+            self.window.view.fit()
+            self.badges.show(self.badges.report)
         self.window.show_message(self.badges.summary(),
                                  error=not self.badges.report.passed)
 
@@ -139,13 +179,14 @@ class Animation(QObject):
             return
         timeline = Timeline(self.window.graph, result) if result.output or result.order else None
         self.controller.set_timeline(timeline)
+        self._show_figure()
         self.reverse.refresh(result)
         self.magnitude.refresh(result)
 
     def _stale(self) -> None:
         if self.controller.timeline is None:
             return
-        shown = self.overlay.engaged
+        shown = self.overlay.engaged and not self.overlay.figure
         self.controller.stop("edited")
         self.overlay.mark_stale()
         self.panel.show_stale(STALE, stopped=shown)
@@ -168,6 +209,8 @@ class Animation(QObject):
                 self.badges.show(self.badges.report)
 
     def _on_graph_replaced(self, graph) -> None:
+        view = self.window.view
+        self._fitted = (view.transform(), view.visible_center())
         for part in (self.overlay, self.badges, self.reverse, self.magnitude):
             part.forget()
         self.controller.set_timeline(None)

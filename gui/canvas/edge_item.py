@@ -14,8 +14,11 @@ from backprop_studio.gui import theme
 
 
 def bezier(start: QPointF, end: QPointF) -> QPainterPath:
-    """Horizontal tangents at both ends, as in Blender's and most node editors."""
-    dx = max(abs(end.x() - start.x()) * 0.5, 40.0)
+    """Horizontal tangents at both ends, as in Blender's and most node editors. An edge that
+    runs back to the left (a wrapped chain) leaves and enters with a short loop only, so it
+    does not bulge far beyond the nodes it joins."""
+    gap = end.x() - start.x()
+    dx = max(gap * 0.5, 40.0) if gap >= 0 else 50.0
     path = QPainterPath(start)
     path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
     return path

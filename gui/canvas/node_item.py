@@ -8,13 +8,17 @@ graph (``refresh``); only the display strings of the last Result are held here.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from backprop_studio.gui import theme
+from backprop_studio.gui.canvas.readable import number_font
 
-WIDTH = 164.0
+WIDTH = 164.0           # the narrowest node; wider ones hold their label and numbers
+OUTPUT_TEXT = "output · ∂L/∂L = 1"
 HEADER = 26.0
 ROW = 19.0
 VALUE_ROW = 17.0
@@ -33,6 +37,19 @@ _SMALL.setPointSizeF(7.5)
 _MONO = QFont("DejaVu Sans Mono")
 _MONO.setStyleHint(QFont.StyleHint.Monospace)
 _MONO.setPointSizeF(8.5)
+number_font(_MONO)
+_TAG = number_font(QFont(_FONT))
+_TAG.setPointSizeF(8.5)
+MAX_WIDTH = 320.0       # a node grows to hold its label and numbers whole, up to this
+
+
+class PaintedText(NamedTuple):
+    """A string a canvas item paints: what it means ("label", "value", "grad"), the whole
+    text, the text as painted (shorter only if cut) and its font. Tests measure these."""
+    role: str
+    text: str
+    shown: str
+    font: QFont
 
 
 class NodeItem(QGraphicsItem):
@@ -62,13 +79,42 @@ class NodeItem(QGraphicsItem):
         self.label = data.get("label") or self.node
         self.ports = list(self.spec.ports)
         self.color = theme.category_color(self.spec.category)
-        self.prepareGeometryChange()
-        rows = max(len(self.ports), 1)
-        self.height = HEADER + rows * ROW + 2 * VALUE_ROW + 6
-        self._rect = QRectF(0, 0, WIDTH, self.height)
+        self._resize()
         self.setPos(QPointF(*data["pos"]))
         self._update_tooltip()
         self.update()
+
+    def _needed_width(self) -> float:
+        """Room for the header (symbol badge, label, op name) and the value rows, whole."""
+        sym_w = max(QFontMetrics(_BOLD).horizontalAdvance(self.spec.symbol) + 8, 18)
+        op_w = QFontMetrics(_SMALL).horizontalAdvance(self.spec.name) + 6
+        header = 4 + sym_w + 6 + QFontMetrics(_BOLD).horizontalAdvance(self.label) + 8 + op_w + 4
+        mono = QFontMetrics(_MONO)
+        values = 48 + max(mono.horizontalAdvance(t) for t in (self.value_text, self.grad_text))
+        return min(MAX_WIDTH, max(WIDTH, header, values + 2))
+
+    def _resize(self) -> None:
+        """Set the node's size; edges follow when it changed."""
+        rows = max(len(self.ports), 1)
+        height = HEADER + rows * ROW + 2 * VALUE_ROW + 6
+        width = float(int(self._needed_width() + 0.999))
+        if getattr(self, "_rect", None) == QRectF(0, 0, width, height):
+            return
+        self.prepareGeometryChange()
+        self.width, self.height = width, height
+        self._rect = QRectF(0, 0, width, height)
+        for edge in self.edges:
+            edge.update_path()
+
+    def painted_texts(self) -> list[PaintedText]:
+        """The label and, once computed, the value and gradient, as ``paint`` draws them."""
+        out = [PaintedText("label", self.label, self._header_label_shown(), _BOLD)]
+        for role, text in (("value", self.value_text), ("grad", self.grad_text)):
+            if text:
+                out.append(PaintedText(role, text, self._value_shown(text), _MONO))
+        if self.is_output:
+            out.append(PaintedText("grad", OUTPUT_TEXT, OUTPUT_TEXT, _TAG))
+        return out
 
     @property
     def is_output(self) -> bool:
@@ -77,6 +123,7 @@ class NodeItem(QGraphicsItem):
     def set_values(self, value_text: str, grad_text: str, stale: bool = False) -> None:
         """What the last Result says about this node, as display strings."""
         self.value_text, self.grad_text, self.stale = value_text, grad_text, stale
+        self._resize()
         self.update()
 
     def set_stale(self, stale: bool = True) -> None:
@@ -105,6 +152,10 @@ class NodeItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-PORT_R - 3, -OUTPUT_TAG - 3, PORT_R + 3, 7)   # 6: halo
 
+    def body_rect(self) -> QRectF:
+        """The node's box without the halo and output tag, in item coordinates."""
+        return QRectF(self._rect)
+
     def shape(self) -> QPainterPath:
         path = QPainterPath()
         path.addRect(self.boundingRect())
@@ -117,18 +168,18 @@ class NodeItem(QGraphicsItem):
         return self.mapToScene(QPointF(0.0, self.port_y(self.ports.index(port))))
 
     def output_anchor(self) -> QPointF:
-        return self.mapToScene(QPointF(WIDTH, self.port_y(0)))
+        return self.mapToScene(QPointF(self.width, self.port_y(0)))
 
     def port_at(self, scene_pos: QPointF, lenient: bool = False):
         """("out", None) or ("in", port) under scene_pos. ``lenient`` (when dropping an edge)
         takes the whole left half of a port's row, not just its circle."""
         p = self.mapFromScene(scene_pos)
-        out = QPointF(WIDTH, self.port_y(0))
+        out = QPointF(self.width, self.port_y(0))
         if (p - out).manhattanLength() <= PORT_HIT * 1.4 and not lenient:
             return ("out", None)
         for i, port in enumerate(self.ports):
             y = self.port_y(i)
-            if lenient and -PORT_HIT <= p.x() <= WIDTH / 2 and abs(p.y() - y) <= ROW / 2:
+            if lenient and -PORT_HIT <= p.x() <= self.width / 2 and abs(p.y() - y) <= ROW / 2:
                 return ("in", port)
             if (p - QPointF(0.0, y)).manhattanLength() <= PORT_HIT * 1.4:
                 return ("in", port)
@@ -177,16 +228,16 @@ class NodeItem(QGraphicsItem):
         painter.setBrush(theme.NODE_BG)
         painter.drawRoundedRect(rect, 6, 6)
         header = QPainterPath()
-        header.addRoundedRect(QRectF(0.5, 0.5, WIDTH - 1, HEADER), 5.5, 5.5)
+        header.addRoundedRect(QRectF(0.5, 0.5, self.width - 1, HEADER), 5.5, 5.5)
         cut = QPainterPath()
-        cut.addRect(QRectF(0, HEADER - 6, WIDTH, 6.5))
+        cut.addRect(QRectF(0, HEADER - 6, self.width, 6.5))
         painter.fillPath(header.united(cut), self.color)
         if self.is_output and lod >= LOD_TEXT:
-            painter.setFont(_SMALL)
+            painter.setFont(_TAG)
             painter.setPen(pal.grad)
-            painter.drawText(QRectF(0, -OUTPUT_TAG - 2, WIDTH, OUTPUT_TAG - 2),
+            painter.drawText(QRectF(0, -OUTPUT_TAG - 2, self.width, OUTPUT_TAG),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                             "output · ∂L/∂L = 1")
+                             OUTPUT_TEXT)
         self._paint_header(painter)
         if lod >= LOD_TEXT:
             self._paint_body(painter, pal)
@@ -203,27 +254,41 @@ class NodeItem(QGraphicsItem):
                          self.spec.symbol)
         painter.setFont(_SMALL)
         op_w = QFontMetrics(_SMALL).horizontalAdvance(self.spec.name) + 6
-        painter.drawText(QRectF(WIDTH - op_w - 4, 0, op_w, HEADER),
+        painter.drawText(QRectF(self.width - op_w - 4, 0, op_w, HEADER),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                          self.spec.name)
         painter.setFont(_BOLD)
         x0 = 4 + sym_w + 6
-        room = WIDTH - op_w - 8 - x0
-        text = QFontMetrics(_BOLD).elidedText(self.label, Qt.TextElideMode.ElideRight, int(room))
+        room = self._label_room()
         painter.drawText(QRectF(x0, 0, room, HEADER),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         self._header_label_shown())
+
+    def _label_room(self) -> float:
+        sym_w = max(QFontMetrics(_BOLD).horizontalAdvance(self.spec.symbol) + 8, 18)
+        op_w = QFontMetrics(_SMALL).horizontalAdvance(self.spec.name) + 6
+        return self.width - op_w - 8 - (4 + sym_w + 6)
+
+    def _header_label_shown(self) -> str:
+        """The label, cut only when longer than the widest node (MAX_WIDTH)."""
+        return QFontMetrics(_BOLD).elidedText(self.label, Qt.TextElideMode.ElideRight,
+                                              int(self._label_room()))
+
+    def _value_shown(self, text: str) -> str:
+        return QFontMetrics(_MONO).elidedText(text, Qt.TextElideMode.ElideRight,
+                                              int(self.width - 48))
 
     def _paint_body(self, painter, pal) -> None:
         painter.setFont(_FONT)
         painter.setPen(theme.PORT_TEXT)
         for i, port in enumerate(self.ports):
-            painter.drawText(QRectF(PORT_R + 6, HEADER + ROW * i, WIDTH / 2, ROW),
+            painter.drawText(QRectF(PORT_R + 6, HEADER + ROW * i, self.width / 2, ROW),
                              Qt.AlignmentFlag.AlignVCenter, port)
-        painter.drawText(QRectF(WIDTH / 2, HEADER, WIDTH / 2 - PORT_R - 6, ROW),
+        painter.drawText(QRectF(self.width / 2, HEADER, self.width / 2 - PORT_R - 6, ROW),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "out")
         top = HEADER + max(len(self.ports), 1) * ROW + 2
         painter.setPen(QPen(theme.GRID_MAJOR, 1))
-        painter.drawLine(QPointF(6, top), QPointF(WIDTH - 6, top))
+        painter.drawLine(QPointF(6, top), QPointF(self.width - 6, top))
         for row, (prefix, text, color) in enumerate((("value", self.value_text, pal.value),
                                                      ("grad", self.grad_text, pal.grad))):
             y = top + 1 + row * VALUE_ROW
@@ -236,9 +301,8 @@ class NodeItem(QGraphicsItem):
                     c.setAlpha(theme.STALE_ALPHA)
                 painter.setPen(c)
                 painter.setFont(_MONO)
-                shown = QFontMetrics(_MONO).elidedText(text, Qt.TextElideMode.ElideRight,
-                                                       int(WIDTH - 48))
-                painter.drawText(QRectF(42, y, WIDTH - 48, VALUE_ROW),
+                shown = self._value_shown(text)
+                painter.drawText(QRectF(42, y, self.width - 48, VALUE_ROW),
                                  Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                                  shown)
 
@@ -257,4 +321,4 @@ class NodeItem(QGraphicsItem):
             painter.drawEllipse(centre, PORT_R, PORT_R)
         painter.setPen(QPen(theme.NODE_BORDER, 1.5))
         painter.setBrush(self.color)
-        painter.drawEllipse(QPointF(WIDTH, self.port_y(0)), PORT_R, PORT_R)
+        painter.drawEllipse(QPointF(self.width, self.port_y(0)), PORT_R, PORT_R)

@@ -4,13 +4,15 @@ selection, fit, drops from the palette, and the quick-add search (Tab or double-
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
 from backprop_studio.gui.canvas.overview import OVERVIEW_ZOOM
+from backprop_studio.gui.canvas.readable import readable_zoom
 
 OP_MIME = "application/x-backprop-op"
 MIN_ZOOM, MAX_ZOOM = 0.03, 4.0
+FIT_MARGIN = 24.0
 
 
 class GraphView(QGraphicsView):
@@ -64,16 +66,31 @@ class GraphView(QGraphicsView):
         self.zoom_by(zoom / self.zoom, self.viewport().rect().center())
 
     def fit(self) -> None:
-        """Fit every node in view (F), never magnifying past 1.5×."""
+        """Fit the graph and its labels in view (F), never magnifying past 1.5× and never
+        shrinking below the zoom at which numbers are 11 px tall (readable_zoom). A graph too
+        big for that is shown from its start: its left edge (the inputs), and its top when it
+        is also too tall; the rest is a pan away."""
         rect = self.scene().itemsBoundingRect()
         if rect.isEmpty():
             self.resetTransform()
             self.centerOn(0, 0)
-        else:
-            self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
-            if self.zoom > 1.5:
-                self.set_zoom(1.5)
+            self.zoom_changed.emit(self.zoom)
+            return
+        rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+        port = self.viewport().rect()
+        zoom = min(port.width() / rect.width(), port.height() / rect.height(), 1.5)
+        zoom = max(zoom, readable_zoom())
+        self.setTransform(QTransform.fromScale(zoom, zoom))
+        seen_w, seen_h = port.width() / zoom, port.height() / zoom
+        x = rect.center().x() if rect.width() <= seen_w else rect.left() + seen_w / 2
+        y = rect.center().y() if rect.height() <= seen_h else rect.top() + seen_h / 2
+        self.centerOn(x, y)
         self.zoom_changed.emit(self.zoom)
+
+    def fits_readably(self) -> bool:
+        """Whether the whole graph is in view at a readable zoom."""
+        rect = self.scene().itemsBoundingRect()
+        return self.mapToScene(self.viewport().rect()).boundingRect().contains(rect)
 
     def wheelEvent(self, event) -> None:
         delta = event.angleDelta().y() or event.angleDelta().x()

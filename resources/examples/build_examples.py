@@ -1,7 +1,8 @@
 """Rebuild the example graphs in this folder with the builder API: `python resources/examples/build_examples.py`.
 
-Each example is a figure from the seeds or CS231n, with readable labels and positions laid out
-like the figure (inputs left, output right).
+Each example is a figure from the seeds or CS231n, with readable labels, laid out by the engine's
+layered layout (inputs left, output right; a long chain wraps) so that it reads whole, with its
+edge labels, in a 1280×800 window.
 """
 
 from __future__ import annotations
@@ -13,15 +14,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from backprop_studio.engine.api import Graph  # noqa: E402
-from backprop_studio.engine.layout import COLUMN  # noqa: E402
-
-COL = COLUMN         # the engine's auto-layout column width: room for edge labels
-
-
-def place(g: Graph, positions: dict) -> None:
-    for node, (x, y) in positions.items():
-        g.set_position(node, (x, y))
-
 
 def cs231n_add_multiply() -> Graph:
     """f = (x + y)·z with x = −2, y = 5, z = −4 (CS231n, Backpropagation intuitions)."""
@@ -30,7 +22,7 @@ def cs231n_add_multiply() -> Graph:
     q = g.add(x, y, label="q")
     f = g.multiply(q, z, label="f")
     g.set_output(f)
-    place(g, {x: (0, 0), y: (0, 150), z: (0, 300), q: (COL, 75), f: (2 * COL, 190)})
+    g.layout()
     return g
 
 
@@ -46,9 +38,7 @@ def sigmoid_neuron() -> Graph:
     z = g.add(s, w2, label="z")
     f = g.sigmoid(z, label="σ")
     g.set_output(f)
-    place(g, {w0: (0, 0), x0: (0, 130), w1: (0, 260), x1: (0, 390), w2: (0, 520),
-              p0: (COL, 65), p1: (COL, 325), s: (2 * COL, 195), z: (3 * COL, 330),
-              f: (4 * COL, 330)})
+    g.layout()
     return g
 
 
@@ -59,7 +49,7 @@ def max_gate() -> Graph:
     m = g.max(x, y, label="max(x, y)")
     f = g.multiply(m, w, label="f")
     g.set_output(f)
-    place(g, {x: (0, 0), y: (0, 150), w: (0, 300), m: (COL, 75), f: (2 * COL, 190)})
+    g.layout()
     return g
 
 
@@ -77,8 +67,7 @@ def two_layer_sigmoid() -> Graph:
     loss = g.mse(x2, y, label="L = ½‖x² − y‖²")
     g.set_output(loss)
     g.training(dataset="seeds", optimizer="sgd", lr=0.5, batch_size=1, steps=1000, seed=0)
-    place(g, {x: (0, 0), z1: (COL, 0), x1: (2 * COL, 0), z2: (3 * COL, 0), x2: (4 * COL, 0),
-              y: (4 * COL, 160), loss: (5 * COL, 80)})
+    g.layout()
     return g
 
 
@@ -94,8 +83,7 @@ def xor_mlp() -> Graph:
     loss = g.bce(p, y, label="BCE loss")
     g.set_output(loss)
     g.training(dataset="xor", optimizer="adam", lr=0.1, batch_size=4, steps=1000, seed=0)
-    place(g, {x: (0, 0), z1: (COL, 0), a1: (2 * COL, 0), z2: (3 * COL, 0), p: (4 * COL, 0),
-              y: (4 * COL, 160), loss: (5 * COL, 80)})
+    g.layout()
     return g
 
 
@@ -113,7 +101,6 @@ def spirals_mlp() -> Graph:
     g.set_output(loss)
     g.training(dataset="spirals", optimizer="adam", lr=0.03, batch_size=64, steps=3000, seed=0)
     g.layout()
-    place(g, {y: (6 * COL, 160), loss: (7 * COL, 80)})
     return g
 
 

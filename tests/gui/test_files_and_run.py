@@ -39,7 +39,7 @@ def test_every_example_opens_and_runs(window, path):
     assert result is not None and result.output is not None
     assert window.last_result is result
     item = window.scene.node_item(result.output)
-    assert item.value_text and item.grad_text == "1.00"
+    assert item.value_text and item.grad_text == "1"
     for node, value in result.values.items():
         assert window.scene.node_item(node).value_text       # every node shows its value
 
@@ -82,15 +82,15 @@ def test_new_edit_run_show_values_and_go_stale(cs_window):
     result = w.run_graph()
     assert result.values["f"] == -12.0 and result.grads["x"] == -4.0
     f = w.scene.node_item("f")
-    assert (f.value_text, f.grad_text, f.stale) == ("-12.00", "1.00", False)
-    assert w.scene.node_item("z").grad_text == "3.00"
-    assert "f = -12.00" in w.statusBar().currentMessage()
+    assert (f.value_text, f.grad_text, f.stale) == ("−12", "1", False)
+    assert w.scene.node_item("z").grad_text == "3"
+    assert "f = −12" in w.statusBar().currentMessage()
     commands.push(w.undo_stack, commands.SetTensor(w.graph, "x", "value", 1.0))
-    assert w.last_result is None and f.stale and f.value_text == "-12.00"
+    assert w.last_result is None and f.stale and f.value_text == "−12"
     assert seen == [result, None]
     commands.push(w.undo_stack, commands.MoveNodes(w.graph, {"f": ((0, 0), (10, 10))}))
     w.run_graph()
-    assert f.value_text == "-24.00" and not f.stale
+    assert f.value_text == "−24" and not f.stale
 
 
 def test_engine_error_is_shown_on_its_node(cs_window):
@@ -148,7 +148,7 @@ def test_export_png_and_svg(tmp_path, cs_window):
     assert image.width() > 600 and image.height() > 300
     assert w.files.export(tmp_path / "g.svg")
     svg = (tmp_path / "g.svg").read_text()
-    assert svg.startswith("<?xml") and "<svg" in svg and "-12.00" in svg
+    assert svg.startswith("<?xml") and "<svg" in svg and "−12" in svg
 
 
 def test_geometry_and_docks_persist(qtbot, make_window):

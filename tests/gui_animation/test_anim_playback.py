@@ -39,7 +39,7 @@ def test_forward_and_backward_play_separately_or_as_one(open_example):
     for _ in range(100):
         ctl.advance(0.25)
     assert ctl.cursor == f and not ctl.playing
-    assert window.scene.node_item("f").value_text == "-12.00"
+    assert window.scene.node_item("f").value_text == "−12"
     assert window.scene.node_item("f").grad_text == ""         # backward has not started
     anim.panel.pass_box.setCurrentIndex(anim.panel.pass_box.findData("backward"))
     anim.play()
@@ -150,8 +150,8 @@ def test_an_edit_mid_animation_stops_it_and_marks_values_stale(open_example):
     assert ctl.cursor == cursor                                  # nothing moves any more
     anim.end()                                                   # runs again, fresh values
     assert not anim.overlay.stale
-    assert window.scene.node_item("f").value_text == "-24.00"    # (1 + 5)·(−4)
-    assert window.scene.node_item("x").grad_text == "-4.00"
+    assert window.scene.node_item("f").value_text == "−24"    # (1 + 5)·(−4)
+    assert window.scene.node_item("x").grad_text == "−4"
 
 
 def test_a_new_graph_drops_the_overlay(open_example):
@@ -162,7 +162,7 @@ def test_a_new_graph_drops_the_overlay(open_example):
     assert window.open_path(EXAMPLES / "max_gate.json")
     assert anim.controller.timeline is None and not anim.overlay.labels
     anim.end()                                                   # runs the new graph
-    assert window.scene.node_item("f").value_text == "8.00"
+    assert window.scene.node_item("f").value_text == "8"
 
 
 def test_labels_follow_a_moved_node(open_example, qtbot):
@@ -191,9 +191,11 @@ def test_labels_follow_a_moved_node(open_example, qtbot):
 
 def test_a_new_result_prepares_nothing_while_the_animation_is_idle(qtbot, open_example):
     """Training sends a Result every second: with the Animation dock closed and nothing
-    playing, it must neither build the step list nor change the selection."""
+    playing, and the figure after Run switched off, it must neither build the step list nor
+    change the selection."""
     from backprop_studio import engine
     window, anim = open_example("two_layer_sigmoid")
+    anim.figure_action.setChecked(False)
     window.scene.clearSelection()
     anim.dock.hide()                                   # the user closed the Animation dock
     qtbot.waitUntil(lambda: not anim.panel.isVisible(), timeout=30000)

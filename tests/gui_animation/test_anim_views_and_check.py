@@ -3,13 +3,17 @@ Gradient check button's badges; and the screenshots a person looks at."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 from anim_helpers import SCREENSHOTS, edge_rows
 from PySide6.QtCore import Qt
 
 from backprop_studio.engine.api import Graph
 from backprop_studio.gui import theme
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _rows(badge) -> list[str]:
@@ -23,9 +27,8 @@ def test_gradient_check_badges_every_input_and_parameter(open_example, qtbot):
     assert set(badges) == {"w0", "x0", "w1", "x1", "w2"}
     for badge in badges.values():
         rows = _rows(badge)
-        assert rows[0] == "✓ gradient check passed"
-        assert rows[1].startswith("✓ rel. error ")
-        err = float(rows[1].split()[-1].replace("−", "-"))
+        assert len(rows) == 1 and rows[0].startswith("✓ rel. error ")
+        err = float(rows[0].split()[-1].replace("−", "-"))
         assert err < 1e-5
     assert window.statusBar().currentMessage().startswith("Gradient check passed: 5 tensors")
     window.set_tensor("x0", "value", 2.0)                      # an edit clears the verdict
@@ -49,8 +52,8 @@ def test_dense_layers_get_a_verdict_for_w_and_b(open_example):
     window, anim = open_example("two_layer_sigmoid")
     anim.gradient_check()
     rows = _rows(anim.badges.badges["dense_1"])
-    assert rows[0] == "✓ gradient check passed"
-    assert rows[1].startswith("✓ W: rel. error") and rows[2].startswith("✓ b: rel. error")
+    assert len(rows) == 2
+    assert rows[0].startswith("✓ W: rel. error") and rows[1].startswith("✓ b: rel. error")
 
 
 def test_reverse_network_view_reverses_every_traced_edge(open_example):
@@ -99,7 +102,7 @@ def _grab(window, name):
 
 
 def test_screenshots_mid_backward_and_fully_backpropagated(open_example, qtbot):
-    window, anim = open_example("cs231n_add_multiply", size=(1500, 860))
+    window, anim = open_example("cs231n_add_multiply", size=(1280, 800))
     anim.home()
     ctl = anim.controller
     ctl.seek(ctl.timeline.forward_count + 2, animate=True)         # edge q → f, pulse midway
@@ -109,6 +112,8 @@ def test_screenshots_mid_backward_and_fully_backpropagated(open_example, qtbot):
     window.view.centerOn(window.scene.itemsBoundingRect().center())
     path = _grab(window, "cs231n_mid_backward.png")
     assert path.stat().st_size > 20_000
+    if os.environ.get("BACKPROP_STUDIO_README_SHOT"):
+        shutil.copy(path, ROOT / "resources" / "screenshots" / "backward.png")
     window, anim = open_example("two_layer_sigmoid", size=(1920, 1080))
     for dock in (window.palette_dock, window.inspector_dock, window.history_dock):
         dock.hide()                            # the whole network at 100%, as on a 1080p screen
