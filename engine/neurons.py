@@ -6,7 +6,8 @@ input the weight multiplies), its backward-pass term ∂C/∂z_m, and their prod
 ``expand_dense`` reads those numbers out of a Result the engine recorded (the layer's input
 value, its output z and gradient ∂C/∂z, and, when the layer feeds a sigmoid, that node's value
 and the local gradient σ'(z) its trace step recorded) and lays them out per neuron and per
-weight. Over a batch of E examples each term has one number per example and
+weight. The reverse network's terms w_nm·∂C/∂z_m, which add up to ∂C/∂a_n, are here too.
+Over a batch of E examples each term has one number per example, and
 ∂C/∂w_nm = Σₑ a_n⁽ᵉ⁾ · ∂C/∂z_m⁽ᵉ⁾, which equals the engine's ∂L/∂W[n, m] = (xᵀ·δ)[n, m].
 
 No Qt; the canvas's neuron view only displays these records.
@@ -57,6 +58,7 @@ class Weight:
     a: Values                       # forward pass: ∂z_m/∂w_nm = a_n
     dz: Values | None               # backward pass: ∂C/∂z_m
     dw: float | None                # their product, summed over the batch: ∂C/∂w_nm
+    back: Values | None = None      # reverse network: w_nm·∂C/∂z_m, a term of ∂C/∂a_n
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ def expand_dense(graph: ComputationGraph, result: Result, node: str) -> NeuronLa
                            _column(out, m), _column(slope, m), _column(dout, m))
                     for m in range(n_out))
     weights = tuple(Weight(n, m, float(W[n, m]), _column(x, n), _column(dz, m),
-                           None if dz is None else float(np.dot(x[:, n], dz[:, m])))
+                           None if dz is None else float(np.dot(x[:, n], dz[:, m])),
+                           None if dz is None else _column(W[n, m] * dz, m))
                     for n in range(n_in) for m in range(n_out))
     return NeuronLayer(node, source, act, x.shape[0], inputs, neurons, weights)

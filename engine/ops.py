@@ -46,6 +46,7 @@ class Op:
     check: object = None             # (inputs, tensors, config) -> None, raises ValueError
     save: dict = field(default_factory=dict)   # forward intermediates the backward reuses
     notation: str = ""               # the forward rule with its ports in braces: "{a} + {b}"
+    display: tuple[str, ...] = ()    # settings that change only how the canvas draws the node
 
     def vjp_expr(self, name: str) -> str:
         return self.vjp.get(name) or f"g * ({self.local[name]})"
@@ -188,7 +189,8 @@ register(Op("dense", LAYERS, "xW+b",
             "z = Wᵀx + b for a row vector x",
             notation="{x}·W + b",
             forward="x @ W + b", ports=("x",), tensors=("W", "b"), trainable=True,
-            config={"in_features": 2, "units": 2, "seed": 0}, check=_check_dense,
+            config={"in_features": 2, "units": 2, "seed": 0, "neurons": False},
+            display=("neurons",), check=_check_dense,
             local={"x": "W", "W": "x", "b": "1.0"},
             formula={"x": "W (so ∂L/∂x = δ·Wᵀ)", "W": "x (so ∂L/∂W = xᵀ·δ)",
                      "b": "1 (so ∂L/∂b = Σ δ over the batch)"},

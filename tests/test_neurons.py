@@ -100,3 +100,16 @@ def test_a_layer_without_a_sigmoid_has_no_activation_terms_and_big_layers_do_not
     assert not fits(g, big)
     with pytest.raises(ValueError, match="not a dense layer"):
         expand_dense(g, g.run(), x)
+
+
+def test_the_reverse_network_terms_add_up_to_the_inputs_gradient():
+    g, r, z1, z2 = two_layer()
+    for node in (z1, z2):
+        layer = expand_dense(g, r, node)
+        dx = np.atleast_2d(r.grads[g.source_of(node, "x")])
+        for unit in layer.inputs:
+            terms = [layer.weight(unit.index, m).back[0] for m in range(len(layer.neurons))]
+            assert sum(terms) == pytest.approx(dx[0, unit.index], rel=1e-12)
+            assert unit.grad == pytest.approx((dx[0, unit.index],), rel=1e-12)
+    # ∂E/∂out_h1 = w5·δ_o1 + w7·δ_o2 = 0.40·0.138498562 + 0.50·(−0.038098236) = 0.036350306
+    assert expand_dense(g, r, z2).inputs[0].grad[0] == pytest.approx(0.036350306, abs=1e-9)

@@ -77,8 +77,12 @@ def two_layer_sigmoid() -> Graph:
     loss = g.mse(x2, y, label="L = ½‖x² − y‖²")
     g.set_output(loss)
     g.training(dataset="seeds", optimizer="sgd", lr=0.5, batch_size=1, steps=1000, seed=0)
-    place(g, {x: (0, 0), z1: (COL, 0), x1: (2 * COL, 0), z2: (3 * COL, 0), x2: (4 * COL, 0),
-              y: (4 * COL, 160), loss: (5 * COL, 80)})
+    # drawn as the seeds' figure: neurons and one weight per edge, in two rows (the layers are
+    # wide: 689 × 245 at their 12 pt text, ports at mid-height 136)
+    for layer in (z1, z2):
+        g.set_config(layer, "neurons", True)
+    place(g, {x: (0, 100), z1: (204, 0), y: (933, 0), loss: (933, 110),
+              x1: (0, 385), z2: (204, 285), x2: (933, 385)})
     return g
 
 
