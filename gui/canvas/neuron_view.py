@@ -183,7 +183,7 @@ class Geometry:
         self.in_w = fm.horizontalAdvance(f"∂C/∂a = {WIDEST}") + 2 * PX
         self.out_w = fm.horizontalAdvance(f"∂C/∂z = {WIDEST}") + 2 * PX
         # a row of a card: an activation (0…1 after a sigmoid) × a gradient
-        self.card_w = max(bold.horizontalAdvance(f"∂C/∂w₈₈ = {WIDEST}"),
+        self.card_w = max(bold.horizontalAdvance(f"∂C/∂w⁸₈₈ = {WIDEST}"),
                           fm.horizontalAdvance(f"0.9999 × {WIDEST}")) + 2 * PX
         self.in_h = 2 * self.row + 2 * PY
         self.out_h = (3 if activation else 2) * self.row + 2 * PY
@@ -236,6 +236,8 @@ class NeuronNodeItem(NodeItem):
 
     # ------------------------------------------------------------ model
     def refresh(self) -> None:
+        from backprop_studio.engine import explain
+        self.mark = explain.layer_mark(self.graph, self.node)     # ¹, ² as in w¹₁₂
         data = self.graph.node(self.node)
         cfg = data["config"]
         self.n_in, self.units = int(cfg["in_features"]), int(cfg["units"])
@@ -305,8 +307,6 @@ class NeuronNodeItem(NodeItem):
         """(rect, font, text, role) of every number on the layer, as currently shown: each
         line of a unit or card is centred in its row, segment by segment."""
         layer, geo, shown = self.layer, self.geo, self.shown
-        if layer is None or len(layer.inputs) != self.n_in or len(layer.neurons) != self.units:
-            return []
         out = []
 
         def rows(rect, lines):
@@ -321,6 +321,13 @@ class NeuronNodeItem(NodeItem):
                     x += w
                 y += geo.row
 
+        if layer is None or len(layer.inputs) != self.n_in or len(layer.neurons) != self.units:
+            weights = self.graph.node(self.node)["tensors"]["W"]      # before a run: the w_nm
+            for n in range(min(self.n_in, len(weights))):
+                for m in range(min(self.units, len(weights[n]))):
+                    text = f"w{self.mark}{sub(n)}{sub(m)} = {number(weights[n][m])}"
+                    rows(geo.card_rect(n, m), [[(text, "text", FONT)]])
+            return out
         n_a, n_da = shown.count("a", self.n_in), shown.count("da", self.n_in)
         n_z, n_s = shown.count("z", self.units), shown.count("slope", self.units)
         n_dz, n_w = shown.count("dz", self.units), shown.count("dw", self.units)
@@ -354,8 +361,8 @@ class NeuronNodeItem(NodeItem):
                     first += [(" × ", "text", FONT), (_terms(wt.dz), "grad", FONT)] if has_dz \
                         else [(f"  (w = {number(wt.w)})", "text", FONT)]
                 else:
-                    first = [(f"w{sub(n)}{sub(m)} = {number(wt.w)}", "text", FONT)]
-                second = [(f"∂C/∂w{sub(n)}{sub(m)} = {number(wt.dw)}", "grad", BOLD)] \
+                    first = [(f"w{self.mark}{sub(n)}{sub(m)} = {number(wt.w)}", "text", FONT)]
+                second = [(f"∂C/∂w{self.mark}{sub(n)}{sub(m)} = {number(wt.dw)}", "grad", BOLD)] \
                     if m < n_w and wt.dw is not None else None
             rows(geo.card_rect(n, m), [first, second])
         return out

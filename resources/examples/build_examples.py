@@ -78,11 +78,12 @@ def two_layer_sigmoid() -> Graph:
     g.set_output(loss)
     g.training(dataset="seeds", optimizer="sgd", lr=0.5, batch_size=1, steps=1000, seed=0)
     # drawn as the seeds' figure: neurons and one weight per edge, in two rows (the layers are
-    # wide: 689 × 245 at their 12 pt text, ports at mid-height 136)
+    # wide: 689 × 245 at their 12 pt text, ports at mid-height 136; the rows leave room for
+    # the ∂L/∂W and ∂L/∂b badge under the first layer)
     for layer in (z1, z2):
         g.set_config(layer, "neurons", True)
     place(g, {x: (0, 100), z1: (204, 0), y: (933, 0), loss: (933, 110),
-              x1: (0, 385), z2: (204, 285), x2: (933, 385)})
+              x1: (0, 455), z2: (204, 355), x2: (933, 455)})
     return g
 
 

@@ -57,7 +57,7 @@ def test_two_layer_sigmoid_opens_in_neuron_view_with_every_term_readable(opened)
         assert "…" not in text and fits, text
     shown = {t for t, *_ in texts}
     # the classic example's numbers, from the engine's records
-    assert {"∂C/∂w₁₁ = 0.08217", "∂C/∂w₁₁ = 0.000439", "σ'(z) = 0.1868", "0.5933"} <= shown
+    assert {"∂C/∂w²₁₁ = 0.08217", "∂C/∂w¹₁₁ = 0.000439", "σ'(z) = 0.1868", "0.5933"} <= shown
 
 
 def test_text_rects_match_the_engine_records(opened):
@@ -67,7 +67,7 @@ def test_text_rects_match_the_engine_records(opened):
     dW = window.last_result.tensor_grads[(item.node, "W")]
     texts = [t for _, _, t in item.text_rects()]
     for wt in layer.weights:
-        want = f"∂C/∂w{neuron_view.sub(wt.n)}{neuron_view.sub(wt.m)} = " \
+        want = f"∂C/∂w²{neuron_view.sub(wt.n)}{neuron_view.sub(wt.m)} = " \
                f"{neuron_view.number(dW[wt.n, wt.m])}"
         assert want in texts
 
@@ -117,7 +117,7 @@ def test_backward_animation_goes_neuron_by_neuron(opened):
                  if s.kind == "param" and s.node == item.node and s.step.port == "W")
     ctl.seek(param.index + 1, animate=True)            # the ∂C/∂W step, its pulse starting
     dws = lambda: [t for _, _, t in item.text_rects() if t.startswith("∂C/∂w")]  # noqa: E731
-    assert dws() == ["∂C/∂w₁₁ = 0.08217", "∂C/∂w₂₁ = 0.08267"]    # neuron 1's weights
+    assert dws() == ["∂C/∂w²₁₁ = 0.08217", "∂C/∂w²₂₁ = 0.08267"]    # neuron 1's weights
     assert {("out", 0), ("w", 0, 0), ("w", 1, 0)} == item.active
     ctl.advance(0.6)                                  # past half of the step: neuron 2 too
     assert len(dws()) == 4 and ("out", 1) in item.active
