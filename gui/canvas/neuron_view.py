@@ -73,12 +73,28 @@ def layer_of(graph, result, node: str):
 
 
 def toggle(scene, node: str) -> None:
-    """Switch a dense layer between neurons and matrix form: one undo step."""
+    """Switch a dense layer between neurons and matrix form, moving the nodes to its right by
+    as much as it grows or shrinks: one undo step."""
     from backprop_studio.engine import GraphError
     from backprop_studio.gui import commands
-    on = not bool(scene.graph.node(node)["config"].get(SETTING))
+    graph = scene.graph
+    on = not bool(graph.node(node)["config"].get(SETTING))
+    old_w = scene.node_item(node).width if hasattr(scene.node_item(node), "width") \
+        else node_item.WIDTH
+    cfg = graph.node(node)["config"]
+    new_w = Geometry(int(cfg["in_features"]), int(cfg["units"]),
+                     engine_neurons.sigmoid_after(graph, node) is not None).width \
+        if on and engine_neurons.fits(graph, node) else node_item.WIDTH
+    x0 = graph.node(node)["pos"][0]
+    moves = {n: (tuple(graph.node(n)["pos"]),
+                 (graph.node(n)["pos"][0] + new_w - old_w, graph.node(n)["pos"][1]))
+             for n in graph.nodes if n != node and graph.node(n)["pos"][0] >= x0 + old_w - 1}
+    what = "neurons" if on else "matrix form"
     try:
-        commands.push(scene.undo_stack, commands.SetConfig(scene.graph, node, SETTING, on))
+        with commands.macro(scene.undo_stack, f"Draw {graph.label(node)} as {what}"):
+            commands.push(scene.undo_stack, commands.SetConfig(graph, node, SETTING, on))
+            if moves and new_w != old_w:
+                commands.push(scene.undo_stack, commands.MoveNodes(graph, moves))
     except GraphError as exc:
         scene.message.emit(f"Refused: {exc}")
 
@@ -112,7 +128,11 @@ def settings_checkbox(window, node: str, key: str, value: bool) -> QCheckBox:
         box.setToolTip("Show every unit and every weight w_nm with a, ∂C/∂z and ∂C/∂w, as the "
                        "seeds draw networks (layers up to 8 × 8)")
         box.setEnabled(engine_neurons.fits(window.graph, node))
-    box.toggled.connect(lambda on: window.set_config(node, key, bool(on)))
+        box.toggled.connect(
+            lambda on: toggle(window.scene, node)
+            if bool(on) != bool(window.graph.node(node)["config"].get(key)) else None)
+    else:
+        box.toggled.connect(lambda on: window.set_config(node, key, bool(on)))
     return box
 
 
@@ -398,8 +418,11 @@ class NeuronNodeItem(NodeItem):
         painter.fillPath(header.united(cut), self.color)
         painter.setPen(QColor("white"))
         painter.setFont(node_item._BOLD)
+        examples = self.layer.examples if self.layer is not None else 1
         text = f"{self.spec.symbol}   {self.label}   ·   {self.n_in} → {self.units} neurons" + \
             (", then σ" if self.activation is not None else "") + \
+            (f"   ·   example 1 of {examples}; ∂C/∂w sums all {examples}" if examples > 1
+             else "") + \
             ("   ·   reverse network: w × ∂C/∂z → ∂C/∂a" if self.reverse else
              "   ·   on each weight: a × ∂C/∂z = ∂C/∂w")
         painter.drawText(QRectF(8, 0, self.width - 16, HEADER),
@@ -480,12 +503,11 @@ class NeuronNodeItem(NodeItem):
 
 
 def _terms(values) -> str:
-    """One number per example: 0.05, or over a batch [0.05, 0.1]."""
+    """A unit's number: over a batch, example 1's (the layer's title says so; ∂C/∂w is the
+    sum over the whole batch)."""
     if values is None:
         return "—"
-    if len(values) == 1:
-        return number(values[0])
-    return "[" + ", ".join(number(v) for v in values) + "]"
+    return number(values[0])
 
 
 def _arrow(painter, tip: QPointF, back: QPointF, colour, size: float = 8.0) -> None:

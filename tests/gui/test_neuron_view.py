@@ -76,6 +76,9 @@ def test_the_toggle_switches_one_layer_is_undone_and_saved(opened, tmp_path):
     window = opened
     first = neuron_items(window)[0].node
     before = window.scene.node_item(first).sceneBoundingRect()
+    positions = {n: tuple(window.graph.node(n)["pos"]) for n in window.graph.nodes}
+    right = [n for n, p in positions.items() if p[0] >= before.right() - 10]
+    assert right                                    # y and the loss sit to its right
     neuron_view.toggle(window.scene, first)
     item = window.scene.node_item(first)
     assert not isinstance(item, NeuronNodeItem)
@@ -83,13 +86,17 @@ def test_the_toggle_switches_one_layer_is_undone_and_saved(opened, tmp_path):
     assert len(neuron_items(window)) == 1
     assert window.last_result is not None           # a view setting leaves the result fresh
     assert len(item.edges) == 2                     # its edges came with it
+    shift = before.width() - item.sceneBoundingRect().width()
+    for n in right:                                 # the nodes to its right closed the gap
+        assert window.graph.node(n)["pos"][0] == pytest.approx(positions[n][0] - shift)
     path = tmp_path / "g.json"
     fileformat.save(window.graph, path)
     nodes = {n["id"]: n for n in json.loads(path.read_text())["graph"]["nodes"]}
     assert nodes[first]["config"]["neurons"] is False
-    window.undo_stack.undo()
+    window.undo_stack.undo()                        # one step: the setting and the moves
     assert isinstance(window.scene.node_item(first), NeuronNodeItem)
     assert window.graph.node(first)["config"]["neurons"] is True
+    assert {n: tuple(window.graph.node(n)["pos"]) for n in window.graph.nodes} == positions
 
 
 def test_the_inspector_checkbox_switches_the_view(opened):
