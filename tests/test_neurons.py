@@ -1,6 +1,8 @@
 """A dense layer expanded into neurons and weights: the seeds' per-weight terms a, ∂C/∂z and
 ∂C/∂w = a·∂C/∂z, against the classic 2-2-2 example's hand-computed numbers and the engine's dW."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -113,3 +115,25 @@ def test_the_reverse_network_terms_add_up_to_the_inputs_gradient():
             assert unit.grad == pytest.approx((dx[0, unit.index],), rel=1e-12)
     # ∂E/∂out_h1 = w5·δ_o1 + w7·δ_o2 = 0.40·0.138498562 + 0.50·(−0.038098236) = 0.036350306
     assert expand_dense(g, r, z2).inputs[0].grad[0] == pytest.approx(0.036350306, abs=1e-9)
+
+
+def test_the_neurons_setting_is_a_display_setting_saved_in_the_file(tmp_path):
+    from backprop_studio.engine import get_op
+    assert get_op("dense").display == ("neurons",)
+    assert get_op("dense").config["neurons"] is False
+    g = Graph()
+    z = g.dense(g.input("x", [1.0, 2.0]), 2, 2)
+    events = []
+    g.subscribe(lambda event, data: events.append((event, data.get("what"))))
+    g.set_config(z, "neurons", True)
+    g.set_config(z, "units", 3)
+    assert events == [("node_changed", "view"), ("node_changed", "config")]
+    path = tmp_path / "g.json"
+    fileformat.save(g, path)
+    assert fileformat.load(path).node(z)["config"]["neurons"] is True
+    # a file from before the setting existed opens with the matrix form
+    doc = json.loads(path.read_text())
+    for node in doc["graph"]["nodes"]:
+        node["config"].pop("neurons", None)
+    fileformat.validate(doc)
+    assert fileformat.from_document(doc).node(z)["config"]["neurons"] is False

@@ -99,13 +99,13 @@ def toggle(scene, node: str) -> None:
         scene.message.emit(f"Refused: {exc}")
 
 
-def context_menu(scene, node: str, screen_pos) -> bool:
-    """The dense layer's menu: neurons and weights, or the matrix form. False if ``node``
-    has no such menu."""
+def dense_menu(scene, node: str):
+    """The dense layer's menu (neurons and weights, or the matrix form), or None for another
+    op."""
     from PySide6.QtWidgets import QMenu
     graph = scene.graph
     if graph.op(node).name != "dense":
-        return False
+        return None
     menu = QMenu()
     act = menu.addAction("Draw as Neurons and Weights")
     act.setCheckable(True)
@@ -115,6 +115,14 @@ def context_menu(scene, node: str, screen_pos) -> bool:
         act.setText(f"Draw as Neurons and Weights (up to {engine_neurons.MAX_UNITS} × "
                     f"{engine_neurons.MAX_UNITS})")
     act.triggered.connect(lambda: toggle(scene, node))
+    return menu
+
+
+def context_menu(scene, node: str, screen_pos) -> bool:
+    """Show the node's menu at ``screen_pos``; False if ``node`` has none."""
+    menu = dense_menu(scene, node)
+    if menu is None:
+        return False
     menu.exec(screen_pos)
     return True
 

@@ -144,3 +144,18 @@ def test_the_reverse_view_shows_the_reverse_network_in_the_layer(opened):
     assert "∂C/∂a = 0.03635" in texts
     anim.reverse_action.setChecked(False)
     assert not item.reverse
+
+
+def test_the_context_menu_of_a_dense_layer_switches_it(opened):
+    window = opened
+    node = neuron_items(window)[0].node
+    menu = neuron_view.dense_menu(window.scene, node)
+    action = menu.actions()[0]
+    assert (action.text(), action.isChecked(), action.isEnabled()) == \
+        ("Draw as Neurons and Weights", True, True)
+    action.trigger()
+    assert not isinstance(window.scene.node_item(node), NeuronNodeItem)
+    again = neuron_view.dense_menu(window.scene, node)
+    assert again.actions()[0].isChecked() is False
+    other = next(n for n in window.graph.nodes if window.graph.op(n).name == "sigmoid")
+    assert neuron_view.dense_menu(window.scene, other) is None
