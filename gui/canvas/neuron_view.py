@@ -37,7 +37,10 @@ WIRE = QColor("#9a9a94")
 
 FONT = QFont()
 FONT.setPointSizeF(12.0)       # the layer is wide: its text is larger, to read at the zoom
-BOLD = QFont(FONT)             # that fits two of them into a 1280 × 800 window
+# that fits two of them into a 1280 × 800 window; unhinted, so that text measured in scene
+# units lines up at any zoom (a line is painted in coloured pieces)
+FONT.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+BOLD = QFont(FONT)
 BOLD.setBold(True)
 SYMBOL = QFont(FONT)
 SYMBOL.setPointSizeF(11.0)
@@ -328,11 +331,11 @@ class NeuronNodeItem(NodeItem):
     def text_rects(self) -> list[tuple[QRectF, QFont, str]]:
         """Every number painted, as (rect in item coordinates, font, text): what the
         readability test measures."""
-        return [(rect, font, text) for rect, font, text, _ in self._texts()]
+        return [(rect, font, text) for rect, font, text, *_ in self._texts()]
 
     # ------------------------------------------------------------ content
     def _texts(self):
-        """(rect, font, text, role) of every number on the layer, as currently shown: each
+        """(rect, font, text, role, alignment) of every number on the layer, as shown: each
         line of a unit or card is centred in its row, segment by segment."""
         layer, geo, shown = self.layer, self.geo, self.shown
         out = []
@@ -341,12 +344,23 @@ class NeuronNodeItem(NodeItem):
             y = rect.top() + PY
             for line in lines:
                 segments = [seg for seg in (line or ()) if seg[0]]
-                widths = [QFontMetricsF(font).horizontalAdvance(text)
-                          for text, _, font in segments]
-                x = rect.center().x() - sum(widths) / 2
-                for (text, role, font), w in zip(segments, widths):
-                    out.append((QRectF(x, y, w, geo.row), font, text, role))
-                    x += w
+                # spaces around a piece (" × ") become gaps: painted text drops them
+                pieces = []
+                for text, role, font in segments:
+                    fm = QFontMetricsF(font)
+                    core = text.strip()
+                    before = fm.horizontalAdvance(" ") * (len(text) - len(text.lstrip()))
+                    after = fm.horizontalAdvance(" ") * (len(text) - len(text.rstrip()))
+                    pieces.append((core, role, font, before, fm.horizontalAdvance(core), after))
+                x = rect.center().x() - sum(b + w + a for *_, b, w, a in pieces) / 2
+                middle = (len(pieces) - 1) / 2
+                for k, (core, role, font, before, w, after) in enumerate(pieces):
+                    # pieces lean towards the line's middle, so a glyph drawn wider than it
+                    # measured (hinting at some zooms) grows outwards, not into a neighbour
+                    align = Qt.AlignmentFlag.AlignRight if k < middle else \
+                        Qt.AlignmentFlag.AlignLeft if k > middle else Qt.AlignmentFlag.AlignHCenter
+                    out.append((QRectF(x + before, y, w, geo.row), font, core, role, align))
+                    x += before + w + after
                 y += geo.row
 
         if layer is None or len(layer.inputs) != self.n_in or len(layer.neurons) != self.units:
@@ -489,14 +503,14 @@ class NeuronNodeItem(NodeItem):
 
     def _paint_texts(self, painter, pal) -> None:
         colours = {"value": pal.value, "grad": pal.grad, "text": TEXT}
-        for rect, font, text, role in self._texts():
+        for rect, font, text, role, align in self._texts():
             c = QColor(colours[role])
             if self.stale:
                 c.setAlpha(theme.STALE_ALPHA)
             painter.setPen(c)
             painter.setFont(font)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             text)
+            painter.drawText(rect, align | Qt.AlignmentFlag.AlignVCenter
+                             | Qt.TextFlag.TextDontClip, text)
 
     def _paint_ports_at_mid(self, painter, pal) -> None:
         connected = self.graph.inputs_of(self.node)
