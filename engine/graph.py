@@ -333,7 +333,8 @@ class ComputationGraph:
                                  f"{math.prod(shape):,} elements; a tensor may hold at most "
                                  f"{MAX_TENSOR_ELEMENTS:,}", node, self.label(node))
         self.node(node)["config"][key] = value
-        self._emit("node_changed", node=node, what="config")
+        # a display setting (a dense layer drawn as neurons) leaves the maths and results alone
+        self._emit("node_changed", node=node, what="view" if key in spec.display else "config")
 
     def set_tensor(self, node: str, name: str, value) -> None:
         spec = self.op(node)

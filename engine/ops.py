@@ -50,6 +50,7 @@ class Op:
     check: object = None             # (inputs, tensors, config) -> None, raises ValueError
     save: dict = field(default_factory=dict)   # forward intermediates the backward reuses
     notation: str = ""               # the forward rule with its ports in braces: "{a} + {b}"
+    display: tuple[str, ...] = ()    # settings that change only how the canvas draws the node
 
     def vjp_expr(self, name: str) -> str:
         return self.vjp.get(name) or f"g * ({self.local[name]})"
@@ -235,8 +236,10 @@ register(Op("dense", LAYERS, "xW+b",
                               doc="W's rows: the features of x"),
                       Setting("units", "int", 2, 1, MAX_TENSOR_ELEMENTS,
                               doc="W's columns and b's length: the outputs"),
-                      SEED),
-            check=_check_dense,
+                      SEED,
+                      Setting("neurons", "bool", False,
+                              doc="drawn as its neurons and weights (how it looks, not the maths)")),
+            display=("neurons",), check=_check_dense,
             local={"x": "W", "W": "x", "b": "1.0"},
             formula={"x": "W (so ∂L/∂x = δ·Wᵀ)", "W": "x (so ∂L/∂W = xᵀ·δ)",
                      "b": "1 (so ∂L/∂b = Σ δ over the batch)"},

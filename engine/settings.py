@@ -15,7 +15,7 @@ from .limits import MAX_NAME_CHARS, MAX_SEED, MAX_SETTING, MAX_TENSOR_DIMS, MAX_
 from .optimizers import OPTIMIZERS
 from .text import shorten
 
-KINDS = ("int", "float", "choice", "shape", "text")
+KINDS = ("int", "float", "bool", "choice", "shape", "text")
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,10 @@ class Setting:
             return value
         if self.kind == "shape":
             return self._check_shape(value)
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise ValueError(f"must be true or false, got {shorten(value)}")
+            return value
         if self.kind == "text":
             if not isinstance(value, str) or not value or len(value) > MAX_NAME_CHARS:
                 raise ValueError(f"must be a name of 1 to {MAX_NAME_CHARS} characters, got "
@@ -97,6 +101,8 @@ class Setting:
                     "maxItems": MAX_TENSOR_DIMS, "default": self.default}
         if self.kind == "text":
             return {"type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS}
+        if self.kind == "bool":
+            return {"type": "boolean", "default": self.default}
         out = {"type": "integer" if self.kind == "int" else "number"}
         if self.min is not None:
             out["exclusiveMinimum" if self.exclusive_min else "minimum"] = self.min

@@ -207,6 +207,9 @@ class Inspector(QScrollArea):
             edit.setToolTip("[] for a scalar, [3] for a vector, [2, 3] for a matrix")
             edit.editingFinished.connect(lambda: w.set_config_text(node, key, edit.text()))
             return edit
+        if isinstance(value, bool):
+            from backprop_studio.gui.canvas.neuron_view import settings_checkbox
+            return settings_checkbox(w, node, key, value)
         if key in INT_KEYS:
             spin = QSpinBox()
             spin.setRange(*INT_KEYS[key])

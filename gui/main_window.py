@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
 
     def _on_graph_event(self, event: str, data: dict) -> None:
         maths = event not in ("node_moved",) and not (
-            event == "node_changed" and data.get("what") == "label")
+            event == "node_changed" and data.get("what") in ("label", "view"))
         if maths:
             if self.error is not None:
                 self.error = None

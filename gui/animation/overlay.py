@@ -203,6 +203,9 @@ class Overlay(QObject):
         value, grad = st.node_value.get(node), st.node_grad.get(node)
         item.set_values(fmt.short(value) if node in st.node_value else "",
                         fmt.short(grad) if node in st.node_grad else "", stale=self.stale)
+        if hasattr(item, "show_state"):          # a layer drawn as neurons: unit by unit
+            item.show_state(self.timeline.result, st, self._active_step(), self.ctl.progress,
+                            self.stale)
         self._update_sum_badge(node, item)
         self._update_param_badge(node, item)
 
@@ -305,6 +308,12 @@ class Overlay(QObject):
     def _on_progress(self, t: float) -> None:
         if not self.engaged or self.stale:
             return
+        step = self._active_step()
+        if step is not None:
+            for node in {step.node, step.step.source if step.step else None} - {None}:
+                item = self.scene.node_item(node)
+                if hasattr(item, "show_state"):
+                    item.show_state(self.timeline.result, self.state, step, t, self.stale)
         running = t < 1.0
         for i in range(self._active_pulses):
             pulse = self.pulses[i]

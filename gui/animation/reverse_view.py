@@ -73,6 +73,20 @@ class _EdgeOverlay:
 
 
 class ReverseView(_EdgeOverlay):
+    def refresh(self, result=None) -> None:
+        super().refresh(result)
+        self._neurons(self.enabled and result is not None)
+
+    def clear(self) -> None:
+        super().clear()
+        self._neurons(False)
+
+    def _neurons(self, on: bool) -> None:
+        """Layers drawn as neurons show the reverse network inside: w × ∂C/∂z → ∂C/∂a."""
+        for item in self.scene.node_items():
+            if hasattr(item, "set_reverse"):
+                item.set_reverse(on)
+
     def _build(self, result) -> None:
         pal, graph = theme.current(), self.scene.graph
         space = label_space(self.scene)

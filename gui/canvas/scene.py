@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGraphicsScene
 from backprop_studio.engine import ComputationGraph, GraphError
 from backprop_studio.gui import commands, theme
 from backprop_studio.gui import format as fmt
+from backprop_studio.gui.canvas import neuron_view
 from backprop_studio.gui.canvas.connect_drag import ConnectDrag
 from backprop_studio.gui.canvas.edge_item import EdgeItem
 from backprop_studio.gui.canvas.node_item import NodeItem
@@ -38,6 +39,7 @@ class GraphScene(QGraphicsScene):
         self._press_positions: dict[str, tuple[float, float]] = {}
         self.overview = Overview(self)
         self.edge_width = theme.EDGE_WIDTH
+        self.result = None                # the Result shown, for layers drawn as neurons
         self.set_graph(graph if graph is not None else ComputationGraph())
 
     # ------------------------------------------------------------ model ↔ items
@@ -47,7 +49,7 @@ class GraphScene(QGraphicsScene):
             self.graph.unsubscribe(self._on_graph_event)
         self.clear()
         self._nodes, self._edges = {}, {}
-        self.graph = graph
+        self.graph, self.result = graph, None
         for node in graph.nodes:
             self._add_node_item(node)
         for edge in graph.edges():
@@ -58,7 +60,8 @@ class GraphScene(QGraphicsScene):
         self.overview.invalidate()
 
     def _add_node_item(self, node: str) -> NodeItem:
-        item = NodeItem(self.graph, node)
+        kind = neuron_view.NeuronNodeItem if neuron_view.wanted(self.graph, node) else NodeItem
+        item = kind(self.graph, node)
         item.setFlag(item.GraphicsItemFlag.ItemHasNoContents, self.overview.active)
         self._nodes[node] = item
         self.addItem(item)
@@ -93,11 +96,39 @@ class GraphScene(QGraphicsScene):
                 end.update()
             self.removeItem(item)
         elif event in ("node_changed", "node_moved"):
-            self._nodes[data["node"]].refresh()
+            if not self._swap_neuron_view(data["node"]):
+                self._nodes[data["node"]].refresh()
         elif event == "graph_changed":
             for item in self._nodes.values():
                 item.update()
         self.graph_event.emit(event, data)
+
+    def _swap_neuron_view(self, node: str) -> bool:
+        """A dense layer switched between matrix form and neurons gets the other kind of item,
+        with its edges, selection and shown numbers; False if nothing had to change."""
+        old = self._nodes[node]
+        if isinstance(old, neuron_view.NeuronNodeItem) == neuron_view.wanted(self.graph, node):
+            return False
+        selected = old.isSelected()
+        edges = list(old.edges)
+        for edge in edges:
+            self._edges.pop(edge.key, None)
+            for end in (edge.source_item, edge.target_item):
+                if edge in end.edges:
+                    end.edges.remove(edge)
+            self.removeItem(edge)
+        self.removeItem(old)
+        item = self._add_node_item(node)
+        for edge in edges:
+            self._add_edge_item(*edge.key)
+        item.set_values(old.value_text, old.grad_text, old.stale)
+        if old.error:
+            item.set_error(old.error, old.error_port)
+        if isinstance(item, neuron_view.NeuronNodeItem) and self.result is not None:
+            item.show_layer(neuron_view.layer_of(self.graph, self.result, node),
+                            stale=old.stale)
+        item.setSelected(selected)
+        return True
 
     def _choose_edge_width(self) -> None:
         """Thin edges once a graph is large: a 1 px antialiased line takes the raster engine's
@@ -131,7 +162,10 @@ class GraphScene(QGraphicsScene):
     # ------------------------------------------------------------ results and errors
     def show_result(self, result) -> None:
         """Values green and gradients red on every node the Result knows."""
+        self.result = result
         for node, item in self._nodes.items():
+            if isinstance(item, neuron_view.NeuronNodeItem):
+                item.show_layer(neuron_view.layer_of(self.graph, result, node))
             value = result.values.get(node) if result is not None else None
             grad = result.grads.get(node) if result is not None else None
             item.set_values(fmt.short(value) if value is not None else "",
@@ -194,6 +228,15 @@ class GraphScene(QGraphicsScene):
         super().mousePressEvent(event)
         self._press_positions = {n: tuple(self.graph.node(n)["pos"])
                                  for n in self.selected_nodes()}
+
+    def contextMenuEvent(self, event) -> None:
+        for item in self.items(event.scenePos()):
+            if isinstance(item, NodeItem):
+                if neuron_view.context_menu(self, item.node, event.screenPos()):
+                    event.accept()
+                    return
+                break
+        super().contextMenuEvent(event)
 
     def mouseMoveEvent(self, event) -> None:
         if self._drag is not None:

@@ -32,7 +32,8 @@ CANVAS_INTERVAL = 1.0          # seconds between canvas refreshes while training
 CANVAS_SHARE = 0.03            # … and never more than 3 % of the time (big tensors are slow;
                                # the training process shares the machine with this one)
 BOUNDARY_INTERVAL = 0.1        # seconds between data-view refreshes (when parameters arrived)
-HARMLESS = {("node_moved", None), ("node_changed", "label"), ("graph_changed", "training")}
+HARMLESS = {("node_moved", None), ("node_changed", "label"), ("node_changed", "view"),
+            ("graph_changed", "training")}
 
 
 class TrainingController(TrainingDisplay, QObject):

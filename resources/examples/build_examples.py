@@ -15,6 +15,11 @@ sys.path.insert(0, str(HERE.parent.parent))
 
 from backprop_studio.engine.api import Graph  # noqa: E402
 
+
+def place(g: Graph, positions: dict) -> None:
+    for node, (x, y) in positions.items():
+        g.set_position(node, (x, y))
+
 def cs231n_add_multiply() -> Graph:
     """f = (x + y)·z with x = −2, y = 5, z = −4 (CS231n, Backpropagation intuitions)."""
     g = Graph()
@@ -67,6 +72,66 @@ def two_layer_sigmoid() -> Graph:
     loss = g.mse(x2, y, label="L = ½‖x² − y‖²")
     g.set_output(loss)
     g.training(dataset="seeds", optimizer="sgd", lr=0.5, batch_size=1, steps=1000, seed=0)
+    # drawn as the seeds' figure: neurons and one weight per edge, in two rows (the layers are
+    # wide: 689 × 245 at their 12 pt text, ports at mid-height 136; the rows leave room for
+    # the ∂L/∂W and ∂L/∂b badge under the first layer)
+    for layer in (z1, z2):
+        g.set_config(layer, "neurons", True)
+    place(g, {x: (0, 100), z1: (204, 0), y: (933, 0), loss: (933, 110),
+              x1: (0, 455), z2: (204, 355), x2: (933, 455)})
+    return g
+
+
+def seed_matrix_form() -> Graph:
+    """Seed 001's bias-free 3-layer sigmoid net in its own notation: x₁ = f₁(W₁x₀),
+    x₂ = f₂(W₂x₁), x₃ = f₃(W₃x₂), E = ½‖x₃ − t‖², so ∂E/∂W₃ = δ₃x₂ᵀ with
+    δ₃ = (x₃ − t) ∘ f₃′(W₃x₂) and δᵢ = Wᵢ₊₁ᵀδᵢ₊₁ ∘ fᵢ′(Wᵢxᵢ₋₁).
+
+    The seed writes W x with W (out × in), W₂ 3 × 5 and W₃ 2 × 3; x₀ has 4 features here
+    (the text leaves its size to a figure). Matmul nodes of trainable W parameters and column
+    vectors keep those matrices exactly as the seed writes them, with no bias and no transpose;
+    the gradient on each W is δxᵀ and the gradient at each W·x node is δ."""
+    g = Graph()
+    x0 = g.input("x₀", [0.5, -0.2, 0.1, 0.8])
+    t = g.input("t", [1.0, 0.0])
+    W1 = g.parameter("W₁", [[0.1, -0.2, 0.3, 0.4], [-0.3, 0.2, 0.1, -0.1],
+                            [0.2, 0.4, -0.2, 0.3], [0.1, 0.1, 0.5, -0.4],
+                            [-0.2, 0.3, 0.2, 0.1]])
+    W2 = g.parameter("W₂", [[0.2, -0.1, 0.4, 0.1, -0.3], [-0.2, 0.3, 0.1, 0.2, 0.4],
+                            [0.3, 0.2, -0.4, 0.1, 0.2]])
+    W3 = g.parameter("W₃", [[0.5, -0.3, 0.2], [-0.4, 0.6, 0.1]])
+    z1 = g.matmul(W1, x0, label="W₁x₀")
+    x1 = g.sigmoid(z1, label="x₁ = f₁(W₁x₀)")
+    z2 = g.matmul(W2, x1, label="W₂x₁")
+    x2 = g.sigmoid(z2, label="x₂ = f₂(W₂x₁)")
+    z3 = g.matmul(W3, x2, label="W₃x₂")
+    x3 = g.sigmoid(z3, label="x₃ = f₃(W₃x₂)")
+    E = g.mse(x3, t, label="E = ½‖x₃ − t‖²")
+    g.set_output(E)
+    g.layout()
+    return g
+
+
+def seed_batch_cross_entropy() -> Graph:
+    """Seed 004's network over a batch of E = 2 examples, K = 4 classes: Z₁ = X·W₁ + b₁,
+    A₁ = σ(Z₁), Z₂ = A₁·W₂ + b₂, A₂ = σ(Z₂), Z₃ = A₂·W₃ + b₃, A₃ = σ(Z₃), and the
+    cross-entropy L = (1/E) Σₑ Σₖ −yₖ log a₃ₖ − (1 − yₖ) log(1 − a₃ₖ), so that
+    ∂L/∂Z₃ = (1/E)(A₃ − Y), ∂L/∂Z_l = ∂L/∂Z_{l+1}·W_{l+1}ᵀ ∘ A_l ∘ (1 − A_l) and
+    ∂L/∂W_{l+1} = A_lᵀ·∂L/∂Z_{l+1}: the seed's convention is ours (rows are examples)."""
+    g = Graph()
+    X = g.input("X", [[0.2, 0.7, -0.4], [0.9, -0.3, 0.5]], feed="features")
+    Y = g.input("Y", [[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]], feed="targets")
+    Z1 = g.dense(X, 3, 3, label="Z₁ = X·W₁ + b₁",
+                 W=[[0.3, -0.2, 0.4], [0.1, 0.5, -0.3], [-0.4, 0.2, 0.2]], b=[0.1, 0.0, -0.1])
+    A1 = g.sigmoid(Z1, label="A₁ = σ(Z₁)")
+    Z2 = g.dense(A1, 3, 2, label="Z₂ = A₁·W₂ + b₂",
+                 W=[[0.6, -0.4], [-0.2, 0.3], [0.5, 0.1]], b=[0.05, -0.05])
+    A2 = g.sigmoid(Z2, label="A₂ = σ(Z₂)")
+    Z3 = g.dense(A2, 2, 4, label="Z₃ = A₂·W₃ + b₃",
+                 W=[[0.4, -0.3, 0.2, -0.1], [-0.5, 0.6, 0.3, 0.1]], b=[0.0, 0.1, -0.1, 0.0])
+    A3 = g.sigmoid(Z3, label="A₃ = σ(Z₃)")
+    L = g.bce(A3, Y, label="L = (1/E) Σ CE(A₃, Y)")
+    g.set_output(L)
     g.layout()
     return g
 
@@ -106,7 +171,8 @@ def spirals_mlp() -> Graph:
 
 EXAMPLES = {"cs231n_add_multiply": cs231n_add_multiply, "sigmoid_neuron": sigmoid_neuron,
             "max_gate": max_gate, "two_layer_sigmoid": two_layer_sigmoid, "xor_mlp": xor_mlp,
-            "spirals_mlp": spirals_mlp}
+            "spirals_mlp": spirals_mlp, "seed_matrix_form": seed_matrix_form,
+            "seed_batch_cross_entropy": seed_batch_cross_entropy}
 
 
 if __name__ == "__main__":
