@@ -69,7 +69,7 @@ class GradNormPlot(QWidget):
         cache_legend(self.legend)
         self._data = Growing(1 + len(self.names))
         self._low, self._high = np.inf, -np.inf
-        self.range.reset()
+        self.range.blank(log=True)
 
     def append(self, steps: list[int], norms: list[list[float]]) -> None:
         if not steps:
@@ -102,9 +102,9 @@ class GradNormPlot(QWidget):
         self._pending.stop()
         self._data.clear()
         self._low, self._high = np.inf, -np.inf
-        self.range.reset()
         for curve in self.curves:
             curve.setData([], [])
+        self.range.blank(log=True)
 
     @property
     def count(self) -> int:

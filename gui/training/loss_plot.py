@@ -100,9 +100,9 @@ class LossPlot(QWidget):
     def clear(self) -> None:
         self._xy.clear()
         self._low, self._high = math.inf, -math.inf
-        self.range.reset()
         self.raw.setData([], [])
         self.smooth.setData([], [])
+        self.range.blank(self.log)
 
     def _menu_log(self, on: bool) -> None:
         """Log Y in the plot's menu (Plot Options → Transforms) does what the panel's box does:

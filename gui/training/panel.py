@@ -29,12 +29,14 @@ from backprop_studio.engine import GraphError, datasets
 
 from .lr_control import LearningRate
 from .run_bar import RunBar
+from .speed import SpeedControl
 
 GRAPH_DATA = "graph"               # no dataset: the values stored in the graph
 CSV = "csv…"
 NAMES = {"xor": "XOR", "circles": "Circles", "spirals": "Spirals", "moons": "Moons",
          "line": "Noisy line (regression)", "seeds": "Seeds example (2 → 2)"}
 OPTIMIZERS = {"adam": "Adam", "sgd": "SGD", "momentum": "Momentum"}
+ERROR, WARNING = "#c62828", "#a04a00"
 EXPORTS = (("loss_png", "Loss plot as PNG…"), ("boundary_png", "Data / model plot as PNG…"),
            ("norms_png", "Gradient-norm plot as PNG…"), ("loss_csv", "Loss history as CSV…"))
 
@@ -71,6 +73,7 @@ class TrainingPanel(QWidget):
     dataset_changed = Signal(object)        # Dataset | None
     settings_changed = Signal()             # optimizer, batch size or seed
     lr_changed = Signal(float)
+    speed_changed = Signal(object)          # steps/s, or None for full speed
     log_toggled = Signal(bool)
     export_requested = Signal(str)
 
@@ -90,6 +93,7 @@ class TrainingPanel(QWidget):
         for key, name in OPTIMIZERS.items():
             self.optimizer.addItem(name, key)
         self.lr = LearningRate(0.01)
+        self.speed = SpeedControl()
         self.batch = _spin(1, 1_000_000, 32, "Examples per step (at most the dataset's size)")
         self.steps = _spin(1, 100_000_000, 1000, "Steps that Train runs")
         self.seed = _spin(0, 2**31 - 1, 0, "Seed of the built-in datasets and of the shuffling")
@@ -105,6 +109,7 @@ class TrainingPanel(QWidget):
         row.addWidget(self.seed)
         form.addRow("Batch size", row)
         form.addRow("Steps", self.steps)
+        form.addRow("Speed", self.speed)
 
         self.train_button = QPushButton("Train")
         self.train_button.setDefault(True)
@@ -132,7 +137,11 @@ class TrainingPanel(QWidget):
         self.stats.setFixedHeight(2 * self.stats.fontMetrics().lineSpacing() + 2)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c62828;")
+        self.message.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        # Room for three lines from the start, so a message never pushes anything around.
+        self.message.setMinimumHeight(3 * self.message.fontMetrics().lineSpacing() + 2)
+        self.message.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Minimum)
+        self.message.setStyleSheet(f"color: {ERROR};")
         self.log_box = QCheckBox("Log-scale loss")
         self.export_button = QToolButton()
         self.export_button.setText("Export")
@@ -165,6 +174,8 @@ class TrainingPanel(QWidget):
         self.optimizer.currentIndexChanged.connect(lambda _: self.settings_changed.emit())
         self.batch.valueChanged.connect(lambda _: self.settings_changed.emit())
         self.lr.changed.connect(self.lr_changed)
+        self.lr.note.connect(lambda text: self.show_message(text, warning=True))
+        self.speed.changed.connect(self.speed_changed)
         self.log_box.toggled.connect(self.log_toggled)
         self.set_state("idle")
         self._show_info()
@@ -255,6 +266,7 @@ class TrainingPanel(QWidget):
     def set_state(self, state: str) -> None:
         """idle · running · pausing · paused · finished: which buttons make sense now."""
         running = state in ("running", "pausing")
+        self._keep_focus_still(running, state)
         self.train_button.setEnabled(not running)
         self.step_button.setEnabled(not running)
         self.reset_button.setEnabled(state != "pausing")
@@ -262,6 +274,27 @@ class TrainingPanel(QWidget):
         self.pause_button.setText("Resume" if state == "paused" else "Pause")
         for w in (self.dataset_box, self.optimizer, self.batch, self.seed, self.steps):
             w.setEnabled(not running)
+
+    def _keep_focus_still(self, running: bool, state: str) -> None:
+        """A focused button that gets disabled hands the focus to the next widget, and the
+        scroll area then scrolls that one into view: the panel jumps under the cursor. Park
+        the focus on the panel itself first."""
+        going = [self.train_button, self.step_button] if running else []
+        if state == "pausing":
+            going += [self.reset_button, self.pause_button]
+        elif state not in ("running", "paused"):
+            going.append(self.pause_button)
+        if any(w.hasFocus() for w in going):
+            self.setFocusPolicy(Qt.ClickFocus)
+            self.setFocus(Qt.OtherFocusReason)
+
+    def reset_progress(self) -> None:
+        """Nothing trained (a new graph, or Reset): the bar counts towards the chosen steps."""
+        self.progress.setMaximum(self.steps.value())
+        self.progress.setValue(0)
+        self.stats.setText("Not trained yet")
+        self.stats.setToolTip("")
+        self.show_message("")
 
     def _steps_changed(self, steps: int) -> None:
         if self.progress.value() == 0:                    # nothing run yet: show the plan
@@ -278,5 +311,7 @@ class TrainingPanel(QWidget):
         self.stats.setText(text)
         self.stats.setToolTip(text)                       # whole, if a narrow dock clips it
 
-    def show_message(self, text: str) -> None:
+    def show_message(self, text: str, warning: bool = False) -> None:
+        """An error (red) or a warning (brown) under the progress; "" clears it."""
+        self.message.setStyleSheet(f"color: {WARNING if warning else ERROR};")
         self.message.setText(text)

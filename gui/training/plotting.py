@@ -88,6 +88,15 @@ class SteadyRange:
         """Follow the data again (from the next ``update``)."""
         self.follow, self.current = True, None
 
+    def blank(self, log: bool) -> None:
+        """No data (a new graph, Reset): the axes of an empty plot, not the last run's."""
+        self.reset()
+        self._setting = True
+        try:
+            self.box.setRange(xRange=(0, 10), yRange=(-1, 1) if log else (0, 1), padding=0.02)
+        finally:
+            self._setting = False
+
     def limit_far_points(self, on: bool) -> None:
         """pyqtgraph's dynamic range limit works around a Qt bug when a view is zoomed deep
         into a much wider curve, at the price of a pass over all the data in every frame
