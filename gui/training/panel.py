@@ -89,6 +89,7 @@ class TrainingPanel(QWidget):
         self.dataset_info = QLabel()
         self.dataset_info.setWordWrap(True)
         self.dataset_info.setStyleSheet("color: #666;")
+        self.dataset_info.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.optimizer = QComboBox()
         for key, name in OPTIMIZERS.items():
             self.optimizer.addItem(name, key)
@@ -97,6 +98,13 @@ class TrainingPanel(QWidget):
         self.batch = _spin(1, 1_000_000, 32, "Examples per step (at most the dataset's size)")
         self.steps = _spin(1, 100_000_000, 1000, "Steps that Train runs")
         self.seed = _spin(0, 2**31 - 1, 0, "Seed of the built-in datasets and of the shuffling")
+        # Small minimums (their size hints count digits up to 2^31): a narrow dock keeps all.
+        for box, width in ((self.dataset_box, 110), (self.optimizer, 80), (self.batch, 64),
+                           (self.seed, 64), (self.steps, 80)):
+            box.setMinimumWidth(width)
+        for combo in (self.dataset_box, self.optimizer):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)
         form.addRow("Data", self.dataset_box)
@@ -124,7 +132,7 @@ class TrainingPanel(QWidget):
         for i, b in enumerate((self.train_button, self.pause_button, self.step_button,
                                self.reset_button)):
             b.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
-            buttons.addWidget(b, 0, i)
+            buttons.addWidget(b, i // 2, i % 2)
 
         self.progress = RunBar()
         self.progress.setMaximum(self.steps.value())      # "0 / 1,000 steps" before a first run
@@ -142,7 +150,8 @@ class TrainingPanel(QWidget):
         self.message.setMinimumHeight(3 * self.message.fontMetrics().lineSpacing() + 2)
         self.message.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Minimum)
         self.message.setStyleSheet(f"color: {ERROR};")
-        self.log_box = QCheckBox("Log-scale loss")
+        self.log_box = QCheckBox("Log loss")
+        self.log_box.setToolTip("The loss plot on a log scale")
         self.export_button = QToolButton()
         self.export_button.setText("Export")
         self.export_button.setPopupMode(QToolButton.InstantPopup)
@@ -155,15 +164,23 @@ class TrainingPanel(QWidget):
         tools.addStretch(1)
         tools.addWidget(self.export_button)
 
-        layout = QVBoxLayout(self)
+        # Two columns, the settings beside what acts on them: the whole panel fits the
+        # dock's height in a 1280 × 800 window, nothing hidden under a scroll.
+        actions = QVBoxLayout()
+        actions.addLayout(buttons)
+        actions.addWidget(self.progress)
+        actions.addWidget(self.stats)
+        actions.addWidget(self.message)
+        actions.addStretch(1)
+        actions.addLayout(tools)
+        settings = QVBoxLayout()
+        settings.addLayout(form)
+        settings.addStretch(1)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.stats)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
-        layout.addLayout(tools)
+        layout.setSpacing(10)
+        layout.addLayout(settings, 3)
+        layout.addLayout(actions, 2)
 
         self.train_button.clicked.connect(self.train_clicked)
         self.pause_button.clicked.connect(self.pause_clicked)
