@@ -24,10 +24,12 @@ from backprop_studio.gui import format as fmt
 from backprop_studio.gui import settings as app_settings
 from backprop_studio.gui.animation import install as install_animation
 from backprop_studio.gui.canvas import GraphScene, GraphView
+from backprop_studio.gui.dock_tabs import install as install_dock_tabs
 from backprop_studio.gui.file_ops import FileController
 from backprop_studio.gui.inspector import Inspector
 from backprop_studio.gui.palette import PaletteWidget
 from backprop_studio.gui.training import install as install_training
+from backprop_studio.gui.welcome import install as install_welcome
 
 RESHAPING = {"dense": {"in_features", "units", "seed"}, "parameter": {"shape", "scale", "seed"}}
 
@@ -66,6 +68,9 @@ class MainWindow(QMainWindow):
         theme.on_change(self._palette_changed)
         install_animation(self)      # gui/animation: Animation dock, View-menu toggles, keys
         install_training(self)       # gui/training: Training dock (datasets, optimizer, live plots)
+        self.animation.dock.raise_()  # first start: the Animation dock in front of Training
+        install_welcome(self)        # gui/welcome.py: the examples, on an empty canvas
+        install_dock_tabs(self)      # gui/dock_tabs.py: no stray copy of a dock tab bar
         self.refresh_recent_menu()
         self.update_title()
         self._restore_settings()
@@ -114,9 +119,10 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
         dock.setWidget(widget)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        if self.bottom_docks:
+        if self.bottom_docks:       # tabify alone: added first, Qt leaves a stray tab bar
             self.tabifyDockWidget(self.bottom_docks[-1], dock)
+        else:
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         self.bottom_docks.append(dock)
         self.view_menu.addAction(dock.toggleViewAction())
         dock.raise_()
