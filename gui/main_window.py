@@ -206,7 +206,11 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         bar.setStyleSheet(f"QStatusBar {{ color: {theme.current().error.name()}; }}"
                           if error else "")
-        bar.showMessage(text, 0 if error else 8000)
+        bar.setProperty("error_shown", bool(error and text))
+        if text:
+            bar.showMessage(text, 0 if error else 8000)
+        else:
+            bar.clearMessage()
 
     def _on_graph_event(self, event: str, data: dict) -> None:
         maths = event not in ("node_moved",) and not (
@@ -215,6 +219,8 @@ class MainWindow(QMainWindow):
             if self.error is not None:
                 self.error = None
                 self.scene.clear_errors()
+            if self.statusBar().property("error_shown"):    # an error stays until the next
+                self.show_message("")                       # edit, not after its fix
             if self.last_result is not None:
                 self.last_result = None
                 self.scene.mark_stale()
