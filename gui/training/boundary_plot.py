@@ -33,11 +33,12 @@ class BoundaryPlot(QWidget):
         self.image.setZValue(-10)
         item.addItem(self.image)
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=_MAP, interactive=False,
-                                        width=12, label="model output")
+                                        width=12)
         self.colorbar.setImageItem(self.image, insert_in=item)
         self.colorbar.axis.setPen(pg.mkPen("#55554f"))
         self.colorbar.axis.setTextPen(pg.mkPen(TEXT))
         self.colorbar.axis.setTicks([[(0.0, "0"), (0.5, "0.5"), (1.0, "1")]])
+        self.colorbar.axis.setLabel("model output", color=TEXT)
         self.points = pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=1.2))
         item.addItem(self.points)
         self.curve = item.plot(pen=pg.mkPen("#1b8a2f", width=2.5))

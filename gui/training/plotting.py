@@ -161,7 +161,8 @@ class Legend(QLabel):
         """(colour, name) pairs, in the order of the curves."""
         self.entries = list(entries)
         parts = [f"<span style='color:{colour}; font-weight:bold'>━━</span>&nbsp;"
-                 f"{html.escape(name)}" for colour, name in self.entries]
+                 f"{html.escape(name).replace(' ', '&nbsp;')}"      # wrap between entries only
+                 for colour, name in self.entries]
         self.setText("&nbsp;&nbsp; ".join(parts))
         self.setVisible(bool(parts))
 
