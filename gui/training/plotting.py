@@ -109,7 +109,7 @@ class SteadyRange:
         self.reset()
         self._setting = True
         try:
-            self.box.setRange(xRange=(0, 10), yRange=(-1, 1) if log else (0, 1), padding=0.02)
+            self.box.setRange(xRange=(0, 10), yRange=(-3, 1) if log else (0, 1), padding=0.02)
         finally:
             self._setting = False
 
