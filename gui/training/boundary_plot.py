@@ -25,7 +25,7 @@ _MAP = pg.ColorMap([0.0, 0.5, 1.0], [(245, 177, 120), (250, 250, 250), (124, 170
 class BoundaryPlot(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.plot = styled_plot("Data and model", "x₁", "x₀")
+        self.plot = styled_plot("Data · model output", "x₁", "x₀")
         item = self.plot.getPlotItem()
         self.image = pg.ImageItem()
         self.image.setLookupTable(_MAP.getLookupTable(0.0, 1.0, 256))
@@ -33,12 +33,13 @@ class BoundaryPlot(QWidget):
         self.image.setZValue(-10)
         item.addItem(self.image)
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=_MAP, interactive=False,
-                                        width=12)
+                                        width=10)
         self.colorbar.setImageItem(self.image, insert_in=item)
         self.colorbar.axis.setPen(pg.mkPen("#55554f"))
         self.colorbar.axis.setTextPen(pg.mkPen(TEXT))
         self.colorbar.axis.setTicks([[(0.0, "0"), (0.5, "0.5"), (1.0, "1")]])
-        self.colorbar.axis.setLabel("model output", color=TEXT)
+        self.colorbar.setToolTip("The model's output: 0 orange, 0.5 white (the boundary), "
+                                 "1 blue")
         self.points = pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=1.2))
         item.addItem(self.points)
         self.curve = item.plot(pen=pg.mkPen("#1b8a2f", width=2.5))

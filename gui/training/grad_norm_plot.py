@@ -38,7 +38,7 @@ clock = time.perf_counter
 class GradNormPlot(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.plot = styled_plot("Gradient norms ‖∂L/∂θ‖", "norm")
+        self.plot = styled_plot("Gradient norms", "‖∂L/∂θ‖")
         item = self.plot.getPlotItem()
         item.setLogMode(y=True)
         item.setDownsampling(auto=True, mode="peak")

@@ -89,7 +89,10 @@ class TrainingPanel(QWidget):
         self.dataset_info = QLabel()
         self.dataset_info.setWordWrap(True)
         self.dataset_info.setStyleSheet("color: #666;")
-        self.dataset_info.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.dataset_info.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        # two lines always: a shorter description must not pull the rows below it up
+        self.dataset_info.setFixedHeight(2 * self.dataset_info.fontMetrics().lineSpacing() + 2)
+        self.dataset_info.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.optimizer = QComboBox()
         for key, name in OPTIMIZERS.items():
             self.optimizer.addItem(name, key)

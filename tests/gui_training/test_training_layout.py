@@ -73,6 +73,7 @@ def test_the_decision_boundary_has_a_colour_bar(qtbot, sized):
     plot = window.training.view.boundary_plot
     assert plot.mode == "plane" and plot.colorbar.isVisible()
     assert tuple(plot.colorbar.values) == (0.0, 1.0)
-    assert plot.colorbar.axis.labelText == "model output"
+    assert [t for _, t in plot.colorbar.axis._tickLevels[0]] == ["0", "0.5", "1"]
+    assert plot.plot.getPlotItem().titleLabel.text == "Data · model output"
     assert window.open_path("resources/examples/cs231n_add_multiply.json")
     assert not plot.colorbar.isVisible()                    # no dataset: no colours to read

@@ -189,3 +189,16 @@ def test_disabling_the_focused_button_does_not_scroll_the_panel(qtbot):
     assert bar.value() == 0
     panel.set_state("paused")
     assert bar.value() == 0
+
+
+def test_changing_the_data_does_not_move_the_rows_below(qtbot, studio):
+    window, controller = studio
+    open_example(window, "xor_mlp.json")
+    panel = controller.panel
+    panel.show()
+    qtbot.wait(20)
+    before = panel.optimizer.mapTo(panel, panel.optimizer.rect().topLeft()).y()
+    panel.dataset_box.setCurrentIndex(panel.dataset_box.findData("graph"))   # a 1-line note
+    qtbot.wait(20)
+    assert panel.dataset_info.text() == "the inputs' own values, every step"
+    assert panel.optimizer.mapTo(panel, panel.optimizer.rect().topLeft()).y() == before
