@@ -30,7 +30,18 @@ def run_app(path: str | None = None) -> int:
     window.show()
     app.processEvents()
     if path:
-        window.open_path(path)
+        if window.open_path(path) and _is_example(path):
+            window.run_graph()                   # an example opens already Run
     else:
         window.files.offer_recovery()
     return app.exec()
+
+
+def _is_example(path) -> bool:
+    from pathlib import Path
+
+    from backprop_studio.engine import fileformat
+    try:
+        return Path(path).resolve().parent == Path(fileformat.EXAMPLES).resolve()
+    except OSError:
+        return False

@@ -60,3 +60,10 @@ def test_welcome_hides_when_a_node_is_added_and_returns_when_removed(qtbot, wind
     assert not window.welcome.isVisible()
     window.undo_stack.undo()
     assert window.welcome.isVisible()
+
+
+def test_a_bundled_example_named_on_the_command_line_counts_as_an_example(tmp_path):
+    from backprop_studio.gui.app import _is_example
+    example = fileformat.example_paths()[0]
+    assert _is_example(str(example))
+    assert not _is_example(str(tmp_path / example.name))
