@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .domains import explain
 from .errors import GraphError
 from .graph import ComputationGraph
 from .plan import Plan
@@ -102,8 +103,10 @@ def _finite(value) -> bool:
 def _check_finite_values(plan: Plan, values: list) -> None:
     for info, value in zip(plan.graph_nodes, values):
         if not _finite(value):
+            inputs = {p: values[i] for p, i in zip(info.op.ports, info.inputs)}
+            why = explain(info.op, inputs, info.config)
             what = "NaN" if np.any(np.isnan(value)) else "an infinite value"
-            raise GraphError(f"produced {what} in the forward pass", info.id, info.label)
+            raise GraphError(why or f"produced {what} in the forward pass", info.id, info.label)
 
 
 def _check_finite_grads(plan: Plan, leaves, grads, raw) -> None:

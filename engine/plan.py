@@ -26,6 +26,7 @@ import networkx as nx
 import numpy as np
 
 from . import functions as F
+from .domains import explain
 from .errors import GraphError
 from .graph import ComputationGraph
 from .ops import Op
@@ -139,7 +140,8 @@ class Plan:
             except GraphError:
                 raise
             except Exception as exc:           # numpy's own messages, now with the node named
-                raise GraphError(_plain(exc), info.id, info.label) from None
+                why = explain(info.op, ins, info.config) or _shape_words(info, ins, tens, exc)
+                raise GraphError(why, info.id, info.label) from None
             info.shape = tuple(np.shape(value))
             info.scalar = info.shape == () and all(np.shape(v) == () for v in
                                                    list(ins.values()) + list(tens.values()))
@@ -222,8 +224,16 @@ class Plan:
             if frame.f_code.co_filename == lines["file"] and lineno in lines["map"]:
                 node, port = lines["map"][lineno]
                 info = self.graph_nodes[node]
-                return GraphError(_plain(exc), info.id, info.label, port)
+                return GraphError(self._domain(info) or _plain(exc), info.id, info.label, port)
         return GraphError(_plain(exc))
+
+    def _domain(self, info: NodeInfo) -> str | None:
+        """The domain rule an input broke (a scalar 1 / 0 raises instead of giving ∞), judged
+        on the values the plan was built with."""
+        if len(self._probe) <= max(info.inputs, default=-1):
+            return None
+        return explain(info.op, {p: self._probe[i] for p, i in zip(info.op.ports, info.inputs)},
+                       info.config)
 
     # ---------------------------------------------------------------- code generation
     def _compile(self, mode: str):
@@ -451,6 +461,15 @@ def _eval(expr: str, env: dict):
 def _consts(info: NodeInfo) -> dict:
     return {k: float(v) for k, v in info.config.items()
             if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def _shape_words(info: NodeInfo, ins: dict, tens: dict, exc: Exception) -> str:
+    """numpy's broadcast error in words ("a is a vector of 3, b is a vector of 2: add needs
+    equal shapes or one a scalar"); the ops' own checks already speak plainly."""
+    if isinstance(exc, ValueError) and "could not be broadcast" in str(exc):
+        from .shapes import refusal
+        return refusal(info.op, tens, {p: np.shape(v) for p, v in ins.items()}, exc)
+    return _plain(exc)
 
 
 def _plain(exc: Exception) -> str:

@@ -33,7 +33,8 @@ def run_app(path: str | None = None, smoke_test: bool = False) -> int:
     if smoke_test:
         return _smoke_test(app, window, path)
     if path:
-        window.open_path(path)
+        if window.open_path(path) and _is_example(path):
+            window.run_graph()                   # an example opens already Run
     else:
         window.files.offer_recovery()
     return app.exec()
@@ -61,3 +62,13 @@ def _smoke_test(app, window, path: str) -> int:
     print(f"smoke test passed: opened {path} ({len(window.graph)} nodes) and ran it; "
           f"File ▸ Examples lists {len(examples)}: {', '.join(examples)}")
     return 0
+
+
+def _is_example(path) -> bool:
+    from pathlib import Path
+
+    from backprop_studio.engine import fileformat
+    try:
+        return Path(path).resolve().parent == Path(fileformat.EXAMPLES).resolve()
+    except OSError:
+        return False

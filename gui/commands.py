@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from backprop_studio.engine import ComputationGraph, GraphError
+from backprop_studio.engine import ComputationGraph, GraphError, shapes
 
 
 def push(stack: QUndoStack, command: GraphCommand) -> GraphCommand:
@@ -112,8 +112,13 @@ class Connect(GraphCommand):
     def __init__(self, graph, source: str, target: str, port: str) -> None:
         super().__init__(graph, f"Connect {graph.label(source)} → {graph.label(target)}.{port}")
         self.edge = (source, target, port)
+        self._checked = False
 
     def do(self) -> None:
+        if not self._checked:              # the first time: shapes that cannot meet are
+            self.graph.check_connect(*self.edge)          # refused (a redo replays as it was)
+            shapes.check_edge(self.graph, *self.edge)
+            self._checked = True
         self.graph.connect(*self.edge)
 
     def undo_edit(self) -> None:

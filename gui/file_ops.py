@@ -94,7 +94,11 @@ class FileController:
         return True
 
     def open_example(self, path) -> bool:
-        return self.open_path(path, as_example=True)
+        """An example opens already Run: its values and gradients are on the canvas."""
+        if not self.open_path(path, as_example=True):
+            return False
+        self.window.run_graph()
+        return True
 
     # ------------------------------------------------------------ save
     def save(self) -> bool:

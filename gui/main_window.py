@@ -24,10 +24,12 @@ from backprop_studio.gui import format as fmt
 from backprop_studio.gui import settings as app_settings
 from backprop_studio.gui.animation import install as install_animation
 from backprop_studio.gui.canvas import GraphScene, GraphView
+from backprop_studio.gui.dock_tabs import install as install_dock_tabs
 from backprop_studio.gui.file_ops import FileController
 from backprop_studio.gui.inspector import Inspector
 from backprop_studio.gui.palette import PaletteWidget
 from backprop_studio.gui.training import install as install_training
+from backprop_studio.gui.welcome import install as install_welcome
 
 RESHAPING = {"dense": {"in_features", "units", "seed"}, "parameter": {"shape", "scale", "seed"}}
 
@@ -66,6 +68,9 @@ class MainWindow(QMainWindow):
         theme.on_change(self._palette_changed)
         install_animation(self)      # gui/animation: Animation dock, View-menu toggles, keys
         install_training(self)       # gui/training: Training dock (datasets, optimizer, live plots)
+        self.animation.dock.raise_()  # first start: the Animation dock in front of Training
+        install_welcome(self)        # gui/welcome.py: the examples, on an empty canvas
+        install_dock_tabs(self)      # gui/dock_tabs.py: no stray copy of a dock tab bar
         self.refresh_recent_menu()
         self.update_title()
         self._restore_settings()
@@ -114,9 +119,10 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
         dock.setWidget(widget)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        if self.bottom_docks:
+        if self.bottom_docks:       # tabify alone: added first, Qt leaves a stray tab bar
             self.tabifyDockWidget(self.bottom_docks[-1], dock)
+        else:
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         self.bottom_docks.append(dock)
         self.view_menu.addAction(dock.toggleViewAction())
         dock.raise_()
@@ -200,7 +206,11 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         bar.setStyleSheet(f"QStatusBar {{ color: {theme.current().error.name()}; }}"
                           if error else "")
-        bar.showMessage(text, 0 if error else 8000)
+        bar.setProperty("error_shown", bool(error and text))
+        if text:
+            bar.showMessage(text, 0 if error else 8000)
+        else:
+            bar.clearMessage()
 
     def _on_graph_event(self, event: str, data: dict) -> None:
         maths = event not in ("node_moved",) and not (
@@ -209,6 +219,8 @@ class MainWindow(QMainWindow):
             if self.error is not None:
                 self.error = None
                 self.scene.clear_errors()
+            if self.statusBar().property("error_shown"):    # an error stays until the next
+                self.show_message("")                       # edit, not after its fix
             if self.last_result is not None:
                 self.last_result = None
                 self.scene.mark_stale()

@@ -1,4 +1,4 @@
-"""Editing a node's tensor: a spin box for a scalar, a small table for a vector or matrix, and
+"""Editing a node's tensor: one text line for a scalar, a small table for a vector or matrix, and
 always a text line (JSON-style, e.g. ``[[1, 2], [3, 4]]``) that can also change the shape.
 
 A large tensor (a 784×128 weight matrix) gets a virtual table instead (QTableView over the
@@ -19,7 +19,6 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -139,17 +138,12 @@ class TensorEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
-        self.spin = self.table = self.view = self.model = self.heatmap = None
+        self.table = self.view = self.model = self.heatmap = None
         self.summary = self.show_text_button = None
         arr = np.asarray(value)
         if self.kind[0] == "scalar":
-            self.spin = QDoubleSpinBox(self)
-            self.spin.setRange(-1e12, 1e12)
-            self.spin.setDecimals(6)
-            self.spin.setKeyboardTracking(False)
-            self.spin.setValue(float(value))
-            self.spin.valueChanged.connect(self._spin_changed)
-            layout.addWidget(self.spin)
+            pass                     # one editor: the text line below (a number, or a new
+                                     # shape such as [1, 2]), applied on Enter or leaving it
         elif self.kind[0] == "table":
             self.table = self._make_table(arr)
             layout.addWidget(self.table)
@@ -170,6 +164,10 @@ class TensorEditor(QWidget):
         self.text.setToolTip("The whole value as text: a number, [1, 2] or [[1, 2], [3, 4]]. "
                              "Press Enter to apply; a new shape is allowed.")
         self.text.returnPressed.connect(self._text_entered)
+        if self.kind[0] == "scalar":
+            self.text.setToolTip("A number, or a vector / matrix such as [1, 2]. Enter or "
+                                 "leaving the field applies it.")
+            self.text.editingFinished.connect(self._scalar_left)
         if self.kind[0] == "large":
             self.text.setMaxLength(2**31 - 1)      # a pasted 784×128 value is 2 MB of text
             row = QHBoxLayout()
@@ -204,11 +202,7 @@ class TensorEditor(QWidget):
         if value is self.value:
             return
         self.value = value
-        if self.spin is not None:
-            self.spin.blockSignals(True)
-            self.spin.setValue(float(value))
-            self.spin.blockSignals(False)
-        elif self.table is not None:
+        if self.table is not None:
             arr = np.asarray(value, dtype=float)
             rows, cols = self.table.rowCount(), self.table.columnCount()
             flat = arr.reshape(rows, cols)
@@ -268,9 +262,11 @@ class TensorEditor(QWidget):
         self.error.hide()
         self.committed.emit(value)
 
-    def _spin_changed(self, number: float) -> None:
-        if number != self.value:
-            self.accept(float(number))
+    def _scalar_left(self) -> None:
+        """Leaving a scalar's field applies what it says, if it changed."""
+        text = self.text.text().strip()
+        if text != to_text(self.value) and text != getattr(self, "_sent", None):
+            self._text_entered()
 
     def _text_entered(self) -> None:
         try:
@@ -278,6 +274,7 @@ class TensorEditor(QWidget):
         except ValueError as exc:
             self.refuse(str(exc))
             return
+        self._sent = self.text.text().strip()        # Enter, then leaving: applied once
         self.accept(value)
 
     def _cell_changed(self, item: QTableWidgetItem) -> None:

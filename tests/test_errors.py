@@ -24,8 +24,10 @@ def test_a_shape_mismatch_names_the_node():
     g = Graph()
     a, b = g.parameter("a", [1.0, 2.0]), g.parameter("b", [1.0, 2.0, 3.0])
     g.add(a, b, label="a+b")
-    with pytest.raises(GraphError, match=r"node a\+b \(add\): operands could not be broadcast"):
+    with pytest.raises(GraphError) as err:
         run(g)
+    assert str(err.value) == ("node a+b (add): a is a vector of 2, b is a vector of 3: add needs "
+                              "equal shapes or one a scalar")
 
 
 def test_matmul_and_dense_mismatches_say_which_sizes_disagree():
@@ -58,14 +60,15 @@ def test_nan_in_the_forward_pass_names_the_node_that_made_it(value):
     with pytest.raises(GraphError) as err:
         run(g)
     assert err.value.node == "log" and err.value.label == "ln x"
-    assert "NaN" in str(err.value)
+    assert "log needs x > 0" in str(err.value) and "is −1" in str(err.value)
 
 
 def test_division_by_zero_in_the_scalar_path_names_the_node():
     g = Graph()
     a, b = g.input("a", 1.0), g.input("b", 0.0)
     g.divide(a, b, label="a/b")
-    with pytest.raises(GraphError, match=r"node a/b \(divide\): division by zero"):
+    with pytest.raises(GraphError, match=r"node a/b \(divide\): divide needs b ≠ 0; its input b "
+                                         r"is 0"):
         run(g)
 
 

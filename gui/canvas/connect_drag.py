@@ -1,8 +1,9 @@
 """Dragging a connection: from an output port to an input port, or picking up an edge's end
 from an input port and dropping it elsewhere (or nowhere, which disconnects it).
 
-While dragging, every input port that would accept the edge is highlighted. The rules are the
-engine's: a refused drop shows ``ComputationGraph.check_connect``'s reason in the status bar.
+While dragging, every input port that would accept the edge is highlighted: free, no cycle,
+and shapes that can meet (``engine.shapes``). The rules are the engine's: a refused drop shows
+the reason (``check_connect``'s, or both shapes in words) in the status bar and on the node.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsPathItem
 
-from backprop_studio.engine import GraphError
+from backprop_studio.engine import GraphError, shapes
 from backprop_studio.gui import commands, theme
 from backprop_studio.gui.canvas.edge_item import bezier
 
@@ -52,16 +53,25 @@ class ConnectDrag:
         itself, and not upstream of the source (that would close a cycle)."""
         source = self.source_item.node
         blocked = nx.ancestors(self.graph.nx, source) | {source}
+        known = shapes.infer(self.graph)
         valid = {}
         for node in self.graph.nodes:
             if node in blocked:
                 continue
             taken = self.graph.inputs_of(node)
             ports = {p for p in self.graph.op(node).ports
-                     if p not in taken or (node, p) == self.detached}
+                     if (p not in taken or (node, p) == self.detached)
+                     and self._shapes_meet(source, node, p, known)}
             if ports:
                 valid[node] = ports
         return valid
+
+    def _shapes_meet(self, source: str, node: str, port: str, known: dict) -> bool:
+        try:
+            shapes.check_edge(self.graph, source, node, port, known)
+        except GraphError:
+            return False
+        return True
 
     def move(self, pos: QPointF) -> None:
         item, hit = self.scene.port_under(pos, lenient=True)
@@ -87,11 +97,14 @@ class ConnectDrag:
         if port not in self.valid.get(target, ()):
             try:
                 self.graph.check_connect(source, target, port)
+                shapes.check_edge(self.graph, source, target, port)
                 reason = "not allowed"
             except GraphError as exc:
                 reason = exc.reason
             self.scene.message.emit(f"Cannot connect {self.graph.label(source)} → "
                                     f"{self.graph.label(target)}.{port}: {reason}")
+            self.scene.show_refusal(target, f"Cannot connect {self.graph.label(source)} "
+                                            f"here: {reason}")
             return
         text = f"Connect {self.graph.label(source)} → {self.graph.label(target)}.{port}"
         with commands.macro(stack, text):

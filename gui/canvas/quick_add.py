@@ -10,10 +10,37 @@ from backprop_studio.engine.ops import REGISTRY
 from backprop_studio.gui import icons
 
 
-def matches(spec, text: str) -> bool:
+def rank(spec, text: str) -> int | None:
+    """How well ``spec`` matches what was typed: 0 the name itself (or its symbol), 1 a name
+    that starts with it, 2 a word of the name that does, 3 the name contains it, 4 the symbol,
+    summary or category does; None for no match. "param" → parameter first, not input (whose
+    summary says "parameters")."""
     text = text.strip().lower()
-    return not text or any(text in s.lower() for s in
-                           (spec.name, spec.symbol, spec.summary, spec.category))
+    if not text:
+        return 0
+    name = spec.name.lower()
+    if text in (name, spec.symbol.lower()):
+        return 0
+    if name.startswith(text):
+        return 1
+    if any(word.startswith(text) for word in name.replace("_", " ").split()):
+        return 2
+    if text in name:
+        return 3
+    if any(text in s.lower() for s in (spec.symbol, spec.summary, spec.category)):
+        return 4
+    return None
+
+
+def matches(spec, text: str) -> bool:
+    return rank(spec, text) is not None
+
+
+def ranked(text: str) -> list[str]:
+    """The op names matching ``text``, best first (the registry's order among equals)."""
+    order = {name: i for i, name in enumerate(REGISTRY)}
+    found = [(rank(spec, text), order[name], name) for name, spec in REGISTRY.items()]
+    return [name for r, _, name in sorted(f for f in found if f[0] is not None)]
 
 
 class QuickAdd(QFrame):
@@ -44,14 +71,20 @@ class QuickAdd(QFrame):
         self.filter("")
 
     def filter(self, text: str) -> None:
-        first = None
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            hide = not matches(REGISTRY[item.data(Qt.ItemDataRole.UserRole)], text)
-            item.setHidden(hide)
-            if not hide and first is None:
-                first = item
-        self.list.setCurrentItem(first)
+        """Show the matches, best first, and highlight the best (what Enter adds)."""
+        names = ranked(text)
+        items = {}
+        while self.list.count():
+            item = self.list.takeItem(0)
+            items[item.data(Qt.ItemDataRole.UserRole)] = item
+        for name in names:
+            self.list.addItem(items.pop(name))
+        for item in items.values():                 # the rest, hidden, keep their items
+            self.list.addItem(item)
+            item.setHidden(True)
+        for i in range(len(names)):
+            self.list.item(i).setHidden(False)
+        self.list.setCurrentRow(0 if names else -1)
 
     def eventFilter(self, obj, event) -> bool:
         # Up/Down in the search box move through the list, as in every command palette.

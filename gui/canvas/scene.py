@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGraphicsScene
 from backprop_studio.engine import ComputationGraph, GraphError
 from backprop_studio.gui import commands, theme
 from backprop_studio.gui import format as fmt
-from backprop_studio.gui.canvas import neuron_view
+from backprop_studio.gui.canvas import error_badge, neuron_view
 from backprop_studio.gui.canvas.connect_drag import ConnectDrag
 from backprop_studio.gui.canvas.edge_item import EdgeItem
 from backprop_studio.gui.canvas.node_item import NodeItem
@@ -176,15 +176,24 @@ class GraphScene(QGraphicsScene):
             item.set_stale(True)
 
     def show_error(self, error: GraphError) -> None:
+        """Outline the node at fault and put the reason under it (error_badge.py)."""
         self.clear_errors()
         item = self._nodes.get(error.node) if error.node else None
         if item is not None:
             item.set_error(error.reason, error.port)
+            error_badge.attach(item, error.reason, theme.current().error)
+
+    def show_refusal(self, node: str, text: str) -> None:
+        """A refused edit, said at the node it concerns for a few seconds."""
+        item = self._nodes.get(node)
+        if item is not None:
+            error_badge.attach(item, text, theme.current().error, error_badge.REFUSAL_MS)
 
     def clear_errors(self) -> None:
         for item in self._nodes.values():
             if item.error:
                 item.set_error(None)
+            error_badge.detach(item)
 
     # ------------------------------------------------------------ edits from gestures
     def add_op(self, op: str, pos: QPointF) -> str | None:

@@ -1,7 +1,8 @@
 """The data and what the model makes of it, as TensorFlow Playground shows it.
 
 2-D features: the model's output over the plane as an image (orange for 0, blue for 1, pale
-near the boundary) with the data points on top. 1-D features: the points (x, y) and the model's
+near the boundary) with the data points on top and a colour bar saying which colour is which
+output. 1-D features: the points (x, y) and the model's
 curve. Anything else: a note saying why there is no picture. The dataset alone already gives a
 preview (the scatter) before any training.
 """
@@ -24,13 +25,21 @@ _MAP = pg.ColorMap([0.0, 0.5, 1.0], [(245, 177, 120), (250, 250, 250), (124, 170
 class BoundaryPlot(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.plot = styled_plot("Data and model output", "x₁", "x₀")
+        self.plot = styled_plot("Data · model output", "x₁", "x₀")
         item = self.plot.getPlotItem()
         self.image = pg.ImageItem()
         self.image.setLookupTable(_MAP.getLookupTable(0.0, 1.0, 256))
         self.image.setLevels((0.0, 1.0))
         self.image.setZValue(-10)
         item.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=_MAP, interactive=False,
+                                        width=10)
+        self.colorbar.setImageItem(self.image, insert_in=item)
+        self.colorbar.axis.setPen(pg.mkPen("#55554f"))
+        self.colorbar.axis.setTextPen(pg.mkPen(TEXT))
+        self.colorbar.axis.setTicks([[(0.0, "0"), (0.5, "0.5"), (1.0, "1")]])
+        self.colorbar.setToolTip("The model's output: 0 orange, 0.5 white (the boundary), "
+                                 "1 blue")
         self.points = pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=1.2))
         item.addItem(self.points)
         self.curve = item.plot(pen=pg.mkPen("#1b8a2f", width=2.5))
@@ -52,6 +61,7 @@ class BoundaryPlot(QWidget):
         self.curve.setData([], [])
         self.points.setData([])
         self.note.setText("")
+        self.colorbar.setVisible(dataset is not None and dataset.X.shape[1] == 2)
         item = self.plot.getPlotItem()
         if dataset is None:
             self.mode = "none"

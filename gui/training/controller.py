@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
 from backprop_studio.engine import GraphError
 from backprop_studio.engine.train import Trainer
@@ -25,6 +25,7 @@ from .blas import SingleBlasThread
 from .commands import TrainParams
 from .display import TrainingDisplay
 from .mirror import Mirror
+from .speed import pace
 from .worker import TrainWorker
 
 CANVAS_INTERVAL = 1.0          # seconds between canvas refreshes while training (at least):
@@ -58,6 +59,11 @@ class TrainingController(TrainingDisplay, QObject):
         self._last_canvas = self._last_boundary = self._last_text = 0.0
         self._canvas_interval = CANVAS_INTERVAL
         self._rate: float | None = None
+        self.speed: float | None = None      # steps/s at a slow pace; None: full speed
+        self.slow = False                    # this run goes tick by tick (see speed.py)
+        self._respeed = False                # a pause asked for to change pace, not by the user
+        self.ticker = QTimer(self)
+        self.ticker.timeout.connect(self._tick)
         self.blas = SingleBlasThread()       # while a run goes, the cores are the child's
         self.worker = TrainWorker()
         self.worker.progress.connect(self._on_progress)
@@ -69,6 +75,7 @@ class TrainingController(TrainingDisplay, QObject):
         p.step_clicked.connect(self.step)
         p.reset_clicked.connect(self.reset)
         p.lr_changed.connect(self._lr_changed)
+        p.speed_changed.connect(self.set_speed)
         p.settings_changed.connect(self._settings_changed)
         p.dataset_changed.connect(self._dataset_changed)
 
@@ -82,8 +89,11 @@ class TrainingController(TrainingDisplay, QObject):
             self.graph.unsubscribe(self._on_graph_event)
         self.graph = graph
         self._discard(forget_before=True)
+        self.run_total = self.run_done = self._run_base = 0
+        self._rate = None
         self.view.loss_plot.clear()
         self.view.norm_plot.set_names([])
+        self.panel.reset_progress()
         if graph is not None:
             graph.subscribe(self._on_graph_event)
             self.panel.apply_defaults(graph.nx.graph.get("training"))
@@ -111,15 +121,22 @@ class TrainingController(TrainingDisplay, QObject):
     def pause_or_resume(self) -> None:
         if self.state == "running":
             self._set_state("pausing")
+            self.ticker.stop()
             self.worker.request_stop()
+            if self.slow and self.worker.idle.is_set():      # between two ticks: paused now
+                self._on_stopped(self.generation, "paused")
         elif self.state == "paused" and self.trainer is not None:
             self._start(self.run_total - self.run_done)
 
     def step(self) -> None:
         """One step (in the training process, which holds the optimizer's state; the GUI waits
-        for it, it is short), then show it like a pause does."""
+        for it, it is short), then show it like a pause does. It counts on the bar: a paused
+        run has one step fewer to go; otherwise it is the first step of a new run of the chosen
+        steps, paused (Resume goes on)."""
         if self.state in ("running", "pausing") or not self._ensure_trainer():
             return
+        if self.state != "paused" or self.run_done >= self.run_total:
+            self.run_total, self.run_done = self.panel.steps.value(), 0
         tr, start = self.trainer, len(self.trainer.history)
         norms = len(tr.norms)
         try:
@@ -127,8 +144,9 @@ class TrainingController(TrainingDisplay, QObject):
         except GraphError as err:
             self._fail(err)
             return
+        self.run_done += 1
         self._plot(start, [loss], [start] if len(tr.norms) > norms else [], tr.norms[norms:])
-        self._set_state("paused" if self.state == "paused" else "ready")
+        self._set_state("paused" if self.run_done < self.run_total else "ready")
         self._after_run()
         self.run_ended.emit(self.state)
 
@@ -137,9 +155,10 @@ class TrainingController(TrainingDisplay, QObject):
         self.stop(write=False)
         before = self.before
         self._discard(forget_before=True)
+        self.run_total = self.run_done = self._run_base = 0
         self.view.loss_plot.clear()
         self.view.norm_plot.clear()
-        self.panel.show_progress(0, 1, 0, None, None, None)
+        self.panel.reset_progress()
         if before:
             self._push(TrainParams(self.graph, before, 0, self.session,
                                    text="Reset parameters"))
@@ -172,18 +191,55 @@ class TrainingController(TrainingDisplay, QObject):
 
     def _start(self, steps: int) -> None:
         self.generation += 1
-        self.worker.prepare(self.trainer, self.generation)
         self._run_base = self.run_done           # a Resume continues the count
         self._last_canvas = time.perf_counter()  # the canvas first refreshes after an interval
         self._set_state("running")
         self.panel.show_message("")
-        self.worker.run(max(steps, 0))
+        self.slow = self.speed is not None
+        if self.slow:                            # each tick prepares and runs its own chunk
+            interval, _ = pace(self.speed)
+            self.ticker.start(interval)
+            self._tick()
+        else:
+            self.worker.prepare(self.trainer, self.generation)
+            self.worker.run(max(steps, 0))
+
+    # ------------------------------------------------------------ slow pace
+    def set_speed(self, rate: float | None) -> None:
+        """A new pace; a run going on continues at it (paused and resumed at once)."""
+        if rate == self.speed:
+            return
+        self.speed = rate
+        if self.state == "running":
+            self._respeed = True
+            self.pause_or_resume()
+
+    def _tick(self) -> None:
+        """At a slow pace: the next chunk of ``pace(speed)[1]`` steps, unless the last one
+        is still going (a slow machine skips a tick rather than queueing them)."""
+        if self.state != "running" or not self.slow or not self.worker.idle.is_set():
+            return
+        left = self.run_total - self.run_done
+        if left <= 0:
+            return
+        self._run_base = self.run_done
+        self.worker.prepare(self.trainer, self.generation)
+        self.worker.run(min(pace(self.speed)[1], left))
+
+    def _chunk_done(self) -> None:
+        """A slow chunk ended: its values and gradients on the canvas and the data view."""
+        params = self.trainer.params
+        self._plot(len(self.trainer.history), [], [], [], force=True)
+        self._show_model(params)
+        self._show_on_canvas(params)
 
     def stop(self, write: bool = True) -> None:
         """Stop a run now (blocks for about one step); keep its steps in the graph if
         ``write``. Reports of the old run still in flight are ignored (new generation)."""
         if self.state not in ("running", "pausing"):
             return
+        self.ticker.stop()
+        self._respeed = False
         self.generation += 1
         self.worker.request_stop()
         self.worker.wait_idle()
@@ -215,8 +271,8 @@ class TrainingController(TrainingDisplay, QObject):
     def _take(self, p) -> bool:
         """Plot a batch; refresh the data view and the canvas when due. True if the canvas was."""
         self.run_done = self._run_base + p.done
-        self._plot(p.start, p.losses, p.norm_steps, p.norms, p.done / p.elapsed
-                   if p.elapsed > 0 else None, force=False)
+        rate = self.speed if self.slow else (p.done / p.elapsed if p.elapsed > 0 else None)
+        self._plot(p.start, p.losses, p.norm_steps, p.norms, rate, force=False)
         now = time.perf_counter()
         if p.fresh and now - self._last_boundary >= BOUNDARY_INTERVAL:
             self._last_boundary = now
@@ -230,8 +286,20 @@ class TrainingController(TrainingDisplay, QObject):
     def _on_stopped(self, generation: int, why: str) -> None:
         if generation != self.generation:
             return
+        if self.slow and self.state == "running" and why == "finished" \
+                and self.run_done < self.run_total:
+            self._chunk_done()
+            return
+        self.ticker.stop()
+        if self.slow and why == "finished" and self.run_done < self.run_total:
+            why = "paused"                       # Pause came between the chunk's steps
         self._set_state("paused" if why == "paused" else "ready")
         self._after_run()
+        if self._respeed and self.state == "paused":
+            self._respeed = False
+            self._start(self.run_total - self.run_done)     # at the new pace
+            return
+        self._respeed = False
         self.run_ended.emit(self.state)
 
     def _on_failed(self, generation: int, err) -> None:
@@ -240,6 +308,8 @@ class TrainingController(TrainingDisplay, QObject):
 
     def _fail(self, err: GraphError) -> None:
         """NaN / Inf: the trainer already went back to the last good parameters; keep those."""
+        self.ticker.stop()
+        self._respeed = False
         self._set_state("ready")
         self._write_back()
         self._show_model(self.trainer.params)

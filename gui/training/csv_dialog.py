@@ -1,17 +1,23 @@
 """Map a CSV file's columns onto the graph's features and targets, with a look at the data first.
 
-Each column gets a role (feature, target or ignored); the first rows are shown as a table, and
-as a scatter coloured by the target when exactly two features are chosen. OK asks the engine to
-load the file; a bad row is refused with its line number and the dialog stays open.
+Each column gets a role (feature, target or ignored), guessed from the first rows: numeric
+columns are features and the last numeric one the target; text columns are ignored. The first
+rows are shown as a table, with any cell of a chosen column that is not a number in red, and as
+a scatter coloured by the target when exactly two features are chosen. OK asks the engine to
+load the file; a bad row is refused with its line number, its cell highlighted if it is in the
+preview, and the dialog stays open.
 """
 
 from __future__ import annotations
 
 import csv
+import math
+import re
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -39,11 +45,32 @@ def _read_rows(path: Path, limit: int) -> list[list[str]]:
         return [row for _, row in zip(range(limit), reader)]
 
 
+BAD_CELL = QColor("#f8c9c4")
+
+
 def _number(text: str) -> float:
     try:
         return float(text)
     except ValueError:
         return float("nan")
+
+
+def _is_number(text: str) -> bool:
+    return math.isfinite(_number(text))
+
+
+def guess_roles(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A role per column: numeric columns (most of their non-empty cells are numbers) are
+    features, the last numeric one the target, the others ignored."""
+    numeric = []
+    for i in range(len(header)):
+        cells = [r[i].strip() for r in rows if i < len(r) and r[i].strip()]
+        numeric.append(bool(cells) and 2 * sum(map(_is_number, cells)) > len(cells))
+    roles = ["feature" if n else "ignore" for n in numeric]
+    last = max((i for i, n in enumerate(numeric) if n), default=None)
+    if last is not None and sum(numeric) >= 2:
+        roles[last] = "target"
+    return roles
 
 
 class CsvDialog(QDialog):
@@ -61,11 +88,12 @@ class CsvDialog(QDialog):
         self.roles.setHorizontalHeaderLabels(["Column", "Use as", "First values"])
         self.roles.verticalHeader().hide()
         self.role_boxes: list[QComboBox] = []
+        guessed = guess_roles(self.header, self.rows)
         for i, name in enumerate(self.header):
             self.roles.setItem(i, 0, QTableWidgetItem(name))
             box = QComboBox()
             box.addItems(ROLES)
-            box.setCurrentText("target" if i == len(self.header) - 1 else "feature")
+            box.setCurrentText(guessed[i])
             box.currentIndexChanged.connect(self._refresh)
             self.role_boxes.append(box)
             self.roles.setCellWidget(i, 1, box)
@@ -114,6 +142,13 @@ class CsvDialog(QDialog):
         self.summary.setText(f"{len(features)} feature column(s) → {len(targets)} target "
                              f"column(s)")
         self.error.setText("")
+        self.bad_cells = self._mark_bad_cells(features + targets)
+        if self.bad_cells:
+            r, c = self.bad_cells[0]
+            self.error.setText(f"Row {r + 1}, column {self.header[c]}: "
+                               f"“{self.preview.item(r, c).text()}” is not a number (in red "
+                               f"below); OK will refuse the file until it is fixed or the "
+                               f"column ignored")
         if len(features) == 2 and self.rows:
             idx = [self.header.index(c) for c in features]
             pts = np.array([[_number(r[i]) if i < len(r) else np.nan for i in idx]
@@ -135,11 +170,35 @@ class CsvDialog(QDialog):
             self.scatter.setData([])
             self.scatter_plot.getPlotItem().setTitle("Scatter preview: choose 2 features")
 
+    def _mark_bad_cells(self, columns: list[str]) -> list[tuple[int, int]]:
+        """Colour every preview cell of ``columns`` that is not a number; (row, column) of
+        each, and the first one scrolled into view."""
+        chosen = {self.header.index(c) for c in columns}
+        bad = []
+        for r in range(self.preview.rowCount()):
+            for c in range(self.preview.columnCount()):
+                item = self.preview.item(r, c)
+                if item is None:
+                    continue
+                wrong = c in chosen and not _is_number(item.text())
+                item.setBackground(QBrush(BAD_CELL) if wrong else QBrush())
+                item.setToolTip("not a number" if wrong else "")
+                if wrong:
+                    bad.append((r, c))
+        if bad:
+            self.preview.scrollToItem(self.preview.item(*bad[0]))
+        return bad
+
     def accept(self) -> None:
         try:
             self.dataset = datasets.load_csv(self.path, self.columns("feature"),
                                              self.columns("target"))
         except GraphError as exc:
             self.error.setText(str(exc))
+            line = re.search(r"line (\d+)", str(exc))
+            row = int(line.group(1)) - 2 if line else -1       # line 1 is the header
+            if 0 <= row < self.preview.rowCount():
+                self.preview.selectRow(row)
+                self.preview.scrollToItem(self.preview.item(row, 0))
             return
         super().accept()

@@ -10,6 +10,7 @@ import time
 from backprop_studio.engine import GraphError, run
 from backprop_studio.engine.train import fed_inputs
 
+from .explosion import explosion_warning
 from .mirror import Mirror
 
 TEXT_INTERVAL = 0.25           # seconds between progress-text updates: four a second are
@@ -28,6 +29,7 @@ class TrainingDisplay:
             low = float(min(losses))
             if math.isfinite(low):
                 self.best = low if self.best is None else min(self.best, low)
+            self._warn_explosion(losses)
         now = time.perf_counter()
         if force or now - self._last_text >= TEXT_INTERVAL:
             self._last_text = now
@@ -35,6 +37,15 @@ class TrainingDisplay:
             self._rate = rate or self._rate
             self.panel.show_progress(self.run_done, self.run_total, len(tr.history), self._rate,
                                      last, self.best)
+
+    def _warn_explosion(self, losses) -> None:
+        """Say once per trainer that the loss explodes (see explosion.py)."""
+        if getattr(self, "_warned", None) is self.trainer:
+            return
+        text = explosion_warning(losses, self.best)
+        if text:
+            self._warned = self.trainer
+            self.panel.show_message(text, warning=True)
 
     def _after_run(self) -> None:
         tr = self.trainer

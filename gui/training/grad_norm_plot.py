@@ -22,8 +22,8 @@ from .plotting import (
     PEAKS_PER_PIXEL,
     SERIES,
     Growing,
+    Legend,
     SteadyRange,
-    cache_legend,
     export_png,
     styled_plot,
 )
@@ -38,13 +38,12 @@ clock = time.perf_counter
 class GradNormPlot(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.plot = styled_plot("Gradient norm ‖∂L/∂θ‖ per parameter", "norm")
+        self.plot = styled_plot("Gradient norms", "‖∂L/∂θ‖")
         item = self.plot.getPlotItem()
         item.setLogMode(y=True)
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
-        self.legend = item.addLegend(offset=(-10, 10), labelTextColor="#33332f",
-                                brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen("#d0d0cb"))
+        self.legend = Legend()
         self.curves: list[pg.PlotDataItem] = []
         self.names: list[str] = []
         self._data = Growing(1)
@@ -54,22 +53,24 @@ class GradNormPlot(QWidget):
         self._pending = QTimer(self, singleShot=True, timeout=self.redraw)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
         layout.addWidget(self.plot)
+        layout.addWidget(self.legend)
 
     def set_names(self, names: list[str]) -> None:
         """One curve per tensor, e.g. "hidden z¹.W"; clears the data."""
         item = self.plot.getPlotItem()
         for curve in self.curves:
             item.removeItem(curve)
-        self.legend.clear()
         self.names = list(names)
-        self.curves = [item.plot(pen=pg.mkPen(SERIES[i % len(SERIES)], width=1), name=name,
+        self.curves = [item.plot(pen=pg.mkPen(SERIES[i % len(SERIES)], width=1),
                                  autoDownsampleFactor=PEAKS_PER_PIXEL)
-                       for i, name in enumerate(self.names)]
-        cache_legend(self.legend)
+                       for i in range(len(self.names))]
+        self.legend.set_entries([(SERIES[i % len(SERIES)], name)
+                                 for i, name in enumerate(self.names)])
         self._data = Growing(1 + len(self.names))
         self._low, self._high = np.inf, -np.inf
-        self.range.reset()
+        self.range.blank(log=True)
 
     def append(self, steps: list[int], norms: list[list[float]]) -> None:
         if not steps:
@@ -102,9 +103,9 @@ class GradNormPlot(QWidget):
         self._pending.stop()
         self._data.clear()
         self._low, self._high = np.inf, -np.inf
-        self.range.reset()
         for curve in self.curves:
             curve.setData([], [])
+        self.range.blank(log=True)
 
     @property
     def count(self) -> int:

@@ -14,10 +14,18 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from .plotting import PEAKS_PER_PIXEL, Growing, SteadyRange, cache_legend, export_png, styled_plot
+from .plotting import (
+    PEAKS_PER_PIXEL,
+    Growing,
+    Legend,
+    SteadyRange,
+    export_png,
+    styled_plot,
+)
 
 SMOOTHING = 0.03            # exponential moving average weight of the newest loss
 _CHUNK = 256                # EMA in chunks so (1 − α)^−i stays far from overflow
+RAW, SMOOTH = "#9ec5e8", "#08306b"   # the per-step and smoothed curves
 TINY = 1e-12                # log scale shows a zero loss here instead of −∞
 
 
@@ -46,16 +54,15 @@ class LossPlot(QWidget):
         item = self.plot.getPlotItem()
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
-        item.addLegend(offset=(-10, 10), labelTextColor="#33332f",
-                                brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen("#d0d0cb"))
         # Both 1 px wide, told apart by colour: a wider pen goes through Qt's path stroker,
         # which took 40 % of a frame (bench/bench_training_gui.py).
-        self.raw = item.plot(pen=pg.mkPen("#b3d1ec", width=1), name="per step",
+        self.raw = item.plot(pen=pg.mkPen(RAW, width=1), name="per step",
                              autoDownsampleFactor=PEAKS_PER_PIXEL)
-        self.smooth = item.plot(pen=pg.mkPen("#08306b", width=1), name="smoothed",
+        self.smooth = item.plot(pen=pg.mkPen(SMOOTH, width=1), name="smoothed",
                                 autoDownsampleFactor=PEAKS_PER_PIXEL)
         self.smooth.setDownsampling(auto=True, method="subsample")   # smooth: 1 point/pixel
-        cache_legend(item.legend)
+        self.legend = Legend()
+        self.legend.set_entries([(RAW, "per step"), (SMOOTH, "smoothed")])
         self._xy = Growing(3)            # step, loss, smoothed loss
         self._steps = np.arange(1024)    # x as integers: pyqtgraph then knows they are all
                                          # finite and skips a pass over them in every frame
@@ -65,7 +72,9 @@ class LossPlot(QWidget):
         item.ctrl.logYCheck.toggled.connect(self._menu_log)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
         layout.addWidget(self.plot)
+        layout.addWidget(self.legend)
 
     # ------------------------------------------------------------ data
     def append(self, start: int, losses: np.ndarray) -> None:
@@ -100,9 +109,9 @@ class LossPlot(QWidget):
     def clear(self) -> None:
         self._xy.clear()
         self._low, self._high = math.inf, -math.inf
-        self.range.reset()
         self.raw.setData([], [])
         self.smooth.setData([], [])
+        self.range.blank(self.log)
 
     def _menu_log(self, on: bool) -> None:
         """Log Y in the plot's menu (Plot Options → Transforms) does what the panel's box does:

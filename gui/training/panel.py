@@ -29,12 +29,14 @@ from backprop_studio.engine import GraphError, datasets
 
 from .lr_control import LearningRate
 from .run_bar import RunBar
+from .speed import SpeedControl
 
 GRAPH_DATA = "graph"               # no dataset: the values stored in the graph
 CSV = "csv…"
 NAMES = {"xor": "XOR", "circles": "Circles", "spirals": "Spirals", "moons": "Moons",
          "line": "Noisy line (regression)", "seeds": "Seeds example (2 → 2)"}
 OPTIMIZERS = {"adam": "Adam", "sgd": "SGD", "momentum": "Momentum"}
+ERROR, WARNING = "#c62828", "#a04a00"
 EXPORTS = (("loss_png", "Loss plot as PNG…"), ("boundary_png", "Data / model plot as PNG…"),
            ("norms_png", "Gradient-norm plot as PNG…"), ("loss_csv", "Loss history as CSV…"))
 
@@ -71,6 +73,7 @@ class TrainingPanel(QWidget):
     dataset_changed = Signal(object)        # Dataset | None
     settings_changed = Signal()             # optimizer, batch size or seed
     lr_changed = Signal(float)
+    speed_changed = Signal(object)          # steps/s, or None for full speed
     log_toggled = Signal(bool)
     export_requested = Signal(str)
 
@@ -86,13 +89,25 @@ class TrainingPanel(QWidget):
         self.dataset_info = QLabel()
         self.dataset_info.setWordWrap(True)
         self.dataset_info.setStyleSheet("color: #666;")
+        self.dataset_info.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        # two lines always: a shorter description must not pull the rows below it up
+        self.dataset_info.setFixedHeight(2 * self.dataset_info.fontMetrics().lineSpacing() + 2)
+        self.dataset_info.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.optimizer = QComboBox()
         for key, name in OPTIMIZERS.items():
             self.optimizer.addItem(name, key)
         self.lr = LearningRate(0.01)
+        self.speed = SpeedControl()
         self.batch = _spin(1, 1_000_000, 32, "Examples per step (at most the dataset's size)")
         self.steps = _spin(1, 100_000_000, 1000, "Steps that Train runs")
         self.seed = _spin(0, 2**31 - 1, 0, "Seed of the built-in datasets and of the shuffling")
+        # Small minimums (their size hints count digits up to 2^31): a narrow dock keeps all.
+        for box, width in ((self.dataset_box, 110), (self.optimizer, 80), (self.batch, 64),
+                           (self.seed, 64), (self.steps, 80)):
+            box.setMinimumWidth(width)
+        for combo in (self.dataset_box, self.optimizer):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)
         form.addRow("Data", self.dataset_box)
@@ -105,6 +120,7 @@ class TrainingPanel(QWidget):
         row.addWidget(self.seed)
         form.addRow("Batch size", row)
         form.addRow("Steps", self.steps)
+        form.addRow("Speed", self.speed)
 
         self.train_button = QPushButton("Train")
         self.train_button.setDefault(True)
@@ -119,7 +135,7 @@ class TrainingPanel(QWidget):
         for i, b in enumerate((self.train_button, self.pause_button, self.step_button,
                                self.reset_button)):
             b.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
-            buttons.addWidget(b, 0, i)
+            buttons.addWidget(b, i // 2, i % 2)
 
         self.progress = RunBar()
         self.progress.setMaximum(self.steps.value())      # "0 / 1,000 steps" before a first run
@@ -132,8 +148,13 @@ class TrainingPanel(QWidget):
         self.stats.setFixedHeight(2 * self.stats.fontMetrics().lineSpacing() + 2)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c62828;")
-        self.log_box = QCheckBox("Log-scale loss")
+        self.message.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        # Room for three lines from the start, so a message never pushes anything around.
+        self.message.setMinimumHeight(3 * self.message.fontMetrics().lineSpacing() + 2)
+        self.message.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Minimum)
+        self.message.setStyleSheet(f"color: {ERROR};")
+        self.log_box = QCheckBox("Log loss")
+        self.log_box.setToolTip("The loss plot on a log scale")
         self.export_button = QToolButton()
         self.export_button.setText("Export")
         self.export_button.setPopupMode(QToolButton.InstantPopup)
@@ -146,15 +167,23 @@ class TrainingPanel(QWidget):
         tools.addStretch(1)
         tools.addWidget(self.export_button)
 
-        layout = QVBoxLayout(self)
+        # Two columns, the settings beside what acts on them: the whole panel fits the
+        # dock's height in a 1280 × 800 window, nothing hidden under a scroll.
+        actions = QVBoxLayout()
+        actions.addLayout(buttons)
+        actions.addWidget(self.progress)
+        actions.addWidget(self.stats)
+        actions.addWidget(self.message)
+        actions.addStretch(1)
+        actions.addLayout(tools)
+        settings = QVBoxLayout()
+        settings.addLayout(form)
+        settings.addStretch(1)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.stats)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
-        layout.addLayout(tools)
+        layout.setSpacing(10)
+        layout.addLayout(settings, 3)
+        layout.addLayout(actions, 2)
 
         self.train_button.clicked.connect(self.train_clicked)
         self.pause_button.clicked.connect(self.pause_clicked)
@@ -165,6 +194,8 @@ class TrainingPanel(QWidget):
         self.optimizer.currentIndexChanged.connect(lambda _: self.settings_changed.emit())
         self.batch.valueChanged.connect(lambda _: self.settings_changed.emit())
         self.lr.changed.connect(self.lr_changed)
+        self.lr.note.connect(lambda text: self.show_message(text, warning=True))
+        self.speed.changed.connect(self.speed_changed)
         self.log_box.toggled.connect(self.log_toggled)
         self.set_state("idle")
         self._show_info()
@@ -255,6 +286,7 @@ class TrainingPanel(QWidget):
     def set_state(self, state: str) -> None:
         """idle · running · pausing · paused · finished: which buttons make sense now."""
         running = state in ("running", "pausing")
+        self._keep_focus_still(running, state)
         self.train_button.setEnabled(not running)
         self.step_button.setEnabled(not running)
         self.reset_button.setEnabled(state != "pausing")
@@ -262,6 +294,27 @@ class TrainingPanel(QWidget):
         self.pause_button.setText("Resume" if state == "paused" else "Pause")
         for w in (self.dataset_box, self.optimizer, self.batch, self.seed, self.steps):
             w.setEnabled(not running)
+
+    def _keep_focus_still(self, running: bool, state: str) -> None:
+        """A focused button that gets disabled hands the focus to the next widget, and the
+        scroll area then scrolls that one into view: the panel jumps under the cursor. Park
+        the focus on the panel itself first."""
+        going = [self.train_button, self.step_button] if running else []
+        if state == "pausing":
+            going += [self.reset_button, self.pause_button]
+        elif state not in ("running", "paused"):
+            going.append(self.pause_button)
+        if any(w.hasFocus() for w in going):
+            self.setFocusPolicy(Qt.ClickFocus)
+            self.setFocus(Qt.OtherFocusReason)
+
+    def reset_progress(self) -> None:
+        """Nothing trained (a new graph, or Reset): the bar counts towards the chosen steps."""
+        self.progress.setMaximum(self.steps.value())
+        self.progress.setValue(0)
+        self.stats.setText("Not trained yet")
+        self.stats.setToolTip("")
+        self.show_message("")
 
     def _steps_changed(self, steps: int) -> None:
         if self.progress.value() == 0:                    # nothing run yet: show the plan
@@ -278,5 +331,7 @@ class TrainingPanel(QWidget):
         self.stats.setText(text)
         self.stats.setToolTip(text)                       # whole, if a narrow dock clips it
 
-    def show_message(self, text: str) -> None:
+    def show_message(self, text: str, warning: bool = False) -> None:
+        """An error (red) or a warning (brown) under the progress; "" clears it."""
+        self.message.setStyleSheet(f"color: {WARNING if warning else ERROR};")
         self.message.setText(text)

@@ -3,12 +3,14 @@ that hands pyqtgraph views instead of copies, and PNG export through pyqtgraph's
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy
 
 BACKGROUND = "#ffffff"
 AXIS = "#55554f"
@@ -21,10 +23,24 @@ SERIES = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#00
           "#f0e442"]
 
 
+def _shrinkable(label) -> None:
+    """pyqtgraph's LabelItem makes its text's width its minimum (``updateMin``), so a long
+    title keeps the whole plot wider than its widget, which then cuts off the right side."""
+    def update_min() -> None:
+        original()
+        label.setMinimumWidth(0)
+        label._sizeHint[Qt.SizeHint.MinimumSize] = (0, label._sizeHint[Qt.SizeHint.MinimumSize][1])
+        label.updateGeometry()
+    original = label.updateMin
+    label.updateMin = update_min
+    update_min()
+
+
 def styled_plot(title: str, left: str, bottom: str = "step") -> pg.PlotWidget:
     widget = pg.PlotWidget(background=BACKGROUND)
     item = widget.getPlotItem()
     item.setTitle(title, color=TEXT, size="10pt")
+    _shrinkable(item.titleLabel)             # a narrow plot clips its title, not its data
     for name, text in (("left", left), ("bottom", bottom)):
         axis = item.getAxis(name)
         axis.setPen(pg.mkPen(AXIS))
@@ -33,7 +49,7 @@ def styled_plot(title: str, left: str, bottom: str = "step") -> pg.PlotWidget:
         axis.enableAutoSIPrefix(False)         # "loss", never "loss (x0.001)"
     item.showGrid(x=True, y=True, alpha=0.15)
     item.setMenuEnabled(True)
-    widget.setMinimumSize(90, 120)
+    widget.setMinimumSize(150, 120)
     return widget
 
 
@@ -88,6 +104,15 @@ class SteadyRange:
         """Follow the data again (from the next ``update``)."""
         self.follow, self.current = True, None
 
+    def blank(self, log: bool) -> None:
+        """No data (a new graph, Reset): the axes of an empty plot, not the last run's."""
+        self.reset()
+        self._setting = True
+        try:
+            self.box.setRange(xRange=(0, 10), yRange=(-3, 1) if log else (0, 1), padding=0.02)
+        finally:
+            self._setting = False
+
     def limit_far_points(self, on: bool) -> None:
         """pyqtgraph's dynamic range limit works around a Qt bug when a view is zoomed deep
         into a much wider curve, at the price of a pass over all the data in every frame
@@ -121,14 +146,25 @@ class SteadyRange:
         self.limit_far_points(False)                     # the view shows all the data
 
 
-def cache_legend(legend) -> None:
-    """Paint the legend (a box of text over the curves) once into a pixmap, not in every frame
-    that redraws the curves beneath it; call again after adding entries."""
-    stack = [legend]
-    while stack:
-        item = stack.pop()
-        item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-        stack.extend(item.childItems())
+class Legend(QLabel):
+    """A legend under a plot, outside the data: coloured line samples and names that wrap to
+    the plot's width (a legend inside the view box covers the curves it names)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Minimum)
+        self.setStyleSheet(f"color: {TEXT}; background: {BACKGROUND}; padding: 0 6px 2px 6px;")
+        self.entries: list[tuple[str, str]] = []
+
+    def set_entries(self, entries: list[tuple[str, str]]) -> None:
+        """(colour, name) pairs, in the order of the curves."""
+        self.entries = list(entries)
+        parts = [f"<span style='color:{colour}; font-weight:bold'>━━</span>&nbsp;"
+                 f"{html.escape(name).replace(' ', '&nbsp;')}"      # wrap between entries only
+                 for colour, name in self.entries]
+        self.setText("&nbsp;&nbsp; ".join(parts))
+        self.setVisible(bool(parts))
 
 
 def export_png(widget: pg.PlotWidget, path: str, width: int = 1200) -> None:

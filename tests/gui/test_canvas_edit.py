@@ -74,6 +74,26 @@ def test_tab_opens_quick_add_and_enter_adds_the_match(qtbot, window):
     assert not popup.isVisible()
 
 
+def test_quick_add_ranks_exact_and_prefix_matches_first(qtbot, window):
+    from backprop_studio.gui.canvas.quick_add import ranked
+    assert ranked("param")[0] == "parameter"          # not input ("…& parameters")
+    assert ranked("log")[0] == "log"
+    assert ranked("max")[:1] == ["max"]
+    assert ranked("sig")[0] == "sigmoid"
+    assert ranked("ce")[0] == "softmax_ce"            # a word of the name that starts so
+    assert ranked("zzz") == []
+    window.view.setFocus()
+    QTest.mouseMove(window.view.viewport(), QPoint(300, 250))
+    QTest.keyClick(window.view, Qt.Key.Key_Tab)
+    popup = window.view._quick_add
+    QTest.keyClicks(popup.search, "param")
+    visible = [popup.list.item(i).data(Qt.ItemDataRole.UserRole)
+               for i in range(popup.list.count()) if not popup.list.item(i).isHidden()]
+    assert visible[0] == "parameter" and "input" in visible
+    QTest.keyClick(popup.search, Qt.Key.Key_Return)
+    assert [window.graph.node(n)["op"] for n in window.graph.nodes] == ["parameter"]
+
+
 def test_double_click_on_empty_canvas_opens_quick_add(qtbot, window):
     QTest.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier, QPoint(500, 400))

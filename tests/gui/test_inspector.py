@@ -33,13 +33,24 @@ def test_rename_through_the_label_box(cs_window):
     assert "label cannot be empty" in cs_window.statusBar().currentMessage()
 
 
-def test_scalar_tensor_spin_box_and_text(cs_window):
+def test_a_scalar_has_one_editor_its_text_line(cs_window):
+    from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit
     w = cs_window
     ins = select(w, "x")
     editor = ins.editors["value"]
-    assert editor.spin is not None and editor.spin.value() == -2.0
-    editor.spin.setValue(1.5)
+    assert editor.findChildren(QAbstractSpinBox) == []
+    assert editor.findChildren(QLineEdit) == [editor.text]
+    assert editor.text.text() == "-2.0"
+    editor.text.setText("1.5")
+    editor.text.editingFinished.emit()                  # leaving the field applies it
     assert w.graph.node("x")["tensors"]["value"] == 1.5
+    count = w.undo_stack.count()
+    editor = select(w, "x").editors["value"]
+    editor.text.setText("2.5")
+    editor.text.returnPressed.emit()
+    editor.text.editingFinished.emit()                  # Enter, then focus leaves: one step
+    assert w.graph.node("x")["tensors"]["value"] == 2.5
+    assert w.undo_stack.count() == count + 1
     assert w.undo_stack.undoText() == "Edit x.value"
     editor = select(w, "x").editors["value"]
     editor.enter_text("[1, 2, 3]")                      # text may change the shape

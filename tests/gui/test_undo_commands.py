@@ -74,7 +74,10 @@ def test_connect_and_compound_edits_undo_to_identical_json(xor):
     commands.push(s, commands.Disconnect(g, "bce", "p"))
     check_round_trip(w, lambda: commands.push(s, commands.Connect(g, "sigmoid_2", "bce", "p")),
                      f"Connect {g.label('sigmoid_2')} → {g.label('bce')}.p")
-    check_round_trip(w, lambda: commands.push(s, commands.Connect(g, "sigmoid", "bce", "p")))
+    before = dumps(w)               # the hidden layer's 4×4 into bce.p beside a 4×1 target:
+    with pytest.raises(GraphError, match="p is a 4×4 matrix, y is a 4×1 matrix"):   # refused
+        commands.push(s, commands.Connect(g, "sigmoid", "bce", "p"))
+    assert dumps(w) == before
     w.undo_stack.undo()
 
     def select(*nodes):

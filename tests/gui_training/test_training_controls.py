@@ -58,7 +58,7 @@ def test_pause_resume_and_step(qtbot, studio):
     with qtbot.waitSignal(controller.run_ended, timeout=120000):
         click(qtbot, panel.pause_button)
     np.testing.assert_array_equal(controller.view.loss_plot.losses(), tr.history)
-    assert controller.run_done == len(tr.history) - 1 # the Step was not part of the run
+    assert controller.run_done == len(tr.history)     # the Step counted towards the run
 
 
 def test_step_from_idle_trains_one_step(qtbot, studio):
@@ -66,7 +66,8 @@ def test_step_from_idle_trains_one_step(qtbot, studio):
     controller = open_example(window, "xor_mlp.json")
     before = tensors(window.graph, window.graph.trainable())
     click(qtbot, controller.panel.step_button)
-    assert controller.state == "ready"
+    assert controller.state == "paused"               # the first step of a run: Resume goes on
+    assert controller.panel.progress.text() == f"1 / {controller.panel.steps.value():,} steps"
     assert len(controller.trainer.history) == 1
     assert window.undo_stack.text(0) == "Train 1 step"
     after = tensors(window.graph, controller.trainer.names)
@@ -111,7 +112,7 @@ def test_learning_rate_slider_and_field(qtbot):
     assert lr.slider.value() == round((np.log10(0.003) + 5) * 100)
     lr.slider.setValue(400)                            # 10^(−5 + 4) = 0.1
     assert lr.value() == 0.1 and lr.field.text() == "0.1"
-    lr.field.setText("-1")                             # refused by the validator
+    lr.field.setText("-1")                             # refused, with the reason
     lr.field.editingFinished.emit()
     assert lr.value() == 0.1
 

@@ -26,10 +26,31 @@ def test_a_csv_with_a_bad_row_is_refused_with_its_line_number(qtbot, studio, tmp
     dialog = actions.csv_dialog(controller, str(path))
     qtbot.addWidget(dialog)
     assert dialog.columns("feature") == ["a", "b"] and dialog.columns("target") == ["label"]
+    assert dialog.bad_cells == [(2, 1)]                           # "oops", shown in red
+    assert dialog.preview.item(2, 1).background().color().name() == "#f8c9c4"
+    assert dialog.preview.item(2, 0).background().style() == Qt.NoBrush
+    assert "Row 3, column b: “oops” is not a number" in dialog.error.text()
     dialog.accept()
     assert dialog.result() == 0 and dialog.dataset is None        # still open, nothing loaded
     assert "line 4" in dialog.error.text() and "'oops'" in dialog.error.text()
+    assert dialog.preview.selectionModel().selectedRows()[0].row() == 2
     assert controller.panel.dataset_box.findData("csv") == -1
+    dialog.set_role("b", "ignore")                                # no bad cell left
+    assert dialog.bad_cells == [] and dialog.preview.item(2, 1).background().style() == Qt.NoBrush
+
+
+def test_the_csv_dialog_guesses_numeric_features_and_the_last_numeric_target(qtbot, studio,
+                                                                             tmp_path):
+    from backprop_studio.gui.training.csv_dialog import guess_roles
+    _, controller = studio
+    rows = [["name", "x1", "x2", "y", "note"], ["a", 0.1, 2, 1, "ok"], ["b", 0.3, 4, 0, "hm"]]
+    dialog = actions.csv_dialog(controller, str(write_csv(tmp_path / "mixed.csv", rows)))
+    qtbot.addWidget(dialog)
+    assert [b.currentText() for b in dialog.role_boxes] == ["ignore", "feature", "feature",
+                                                             "target", "ignore"]
+    assert dialog.bad_cells == []
+    assert guess_roles(["a"], [["1"], ["2"]]) == ["feature"]     # one column: no target guess
+    assert guess_roles(["a", "b"], [["1", ""], ["2", "x"]]) == ["feature", "ignore"]
 
 
 def test_a_csv_maps_columns_and_trains(qtbot, studio, tmp_path):
