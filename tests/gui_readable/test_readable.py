@@ -10,7 +10,9 @@ from readable_helpers import examples, measure, numbers, open_and_run
 from backprop_studio.gui.animation.edge_labels import EdgeLabel
 from backprop_studio.gui.canvas.readable import MIN_TEXT_PX, readable_zoom
 
-SCROLLS = {"spirals_mlp"}       # three bands of layers: taller than the canvas at 11 px
+SCROLLS = {"spirals_mlp",            # three bands of layers: taller than the canvas at 11 px
+           "seed_matrix_form",       # seed 001: seven steps and three matrices in a chain
+           "seed_batch_cross_entropy"}   # seed 004: three layers over a batch of two
 
 
 @pytest.mark.parametrize("path", examples(), ids=lambda p: p.stem)
