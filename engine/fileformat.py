@@ -144,8 +144,15 @@ def validate(doc) -> None:
     document, graph attributes and training block; nodes and edges are the graph's to check)."""
     import jsonschema  # here, not at the top: it costs ~0.1 s of the editor's start-up
 
-    errors = sorted(_frame_validator().iter_errors(doc),
-                    key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if not isinstance(doc, dict):
+        raise GraphError(f"the document must be a JSON object, got {shorten(doc)}")
+    if not isinstance(doc.get("graph"), dict):
+        raise GraphError(f"graph: must be an object, got {shorten(doc.get('graph'))}")
+    try:
+        errors = sorted(_frame_validator().iter_errors(doc),
+                        key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    except RecursionError:            # jsonschema recursing into a value it compares or quotes
+        raise GraphError("the document nests too deeply to check") from None
     if errors:
         err = jsonschema.exceptions.best_match(errors)
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path)

@@ -243,6 +243,21 @@ def test_an_infinite_graph_attribute_is_refused(capsys, tmp_path):
     assert "graph.graph.'note': holds an infinite number" in refused(capsys, tmp_path, content)
 
 
+@pytest.mark.parametrize("where", ["format", "graph", "directed", "output", "nodes"])
+def test_a_deep_value_anywhere_in_the_frame_is_refused_with_a_message(capsys, tmp_path, where):
+    doc = doc_with({"id": "a", "op": "add"})
+    deep = "DEEP"                                    # written as text: json.dumps would recurse
+    if where in ("format", "graph"):
+        doc[where] = deep
+    elif where == "output":
+        doc["graph"]["graph"]["output"] = deep
+    else:
+        doc["graph"][where] = deep
+    text = json.dumps(doc).replace('"DEEP"', "[" * 990 + "1" + "]" * 990)
+    line = refused(capsys, tmp_path, text)
+    assert len(line) < 500
+
+
 def test_a_deep_graph_attribute_is_refused(capsys, tmp_path):
     line = refused(capsys, tmp_path, doc_with({"id": "a", "op": "add"},
                                               graph={"note": nested(1, 40)}))
