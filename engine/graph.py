@@ -178,10 +178,6 @@ class ComputationGraph:
                 raise GraphError(f"{name}: {exc}", node_id, label) from None
         missing = [t for t in spec.tensors if t not in shapes]
         declared = spec.declared_shapes(cfg)
-        for name, fixed in spec.fixed_shapes(cfg).items():
-            if name in shapes and shapes[name] != fixed:
-                raise GraphError(f"{name} is {_shape_words(shapes[name])} but the settings say "
-                                 f"{_shape_words(fixed)}", node_id, label)
         if budget is not None:
             wanted = sum(math.prod(shapes.get(t) or declared.get(t, ())) for t in spec.tensors)
             if wanted > budget:
@@ -422,7 +418,3 @@ def checked_training(block) -> dict:
         except ValueError as exc:
             raise GraphError(f"training setting {key} {exc}") from None
     return out
-
-
-def _shape_words(shape: tuple[int, ...]) -> str:
-    return "a scalar" if not shape else "×".join(str(n) for n in shape)
