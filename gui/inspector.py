@@ -33,8 +33,6 @@ from backprop_studio.gui.canvas.edge_item import EdgeItem
 from backprop_studio.gui.canvas.node_item import NodeItem
 from backprop_studio.gui.tensor_editor import TensorEditor
 
-INT_KEYS = {"in_features": (1, 4096), "units": (1, 4096), "seed": (0, 2**31 - 1)}
-
 
 def _label(text: str, color=None, mono=False, bold=False) -> QLabel:
     label = QLabel(text)
@@ -194,32 +192,48 @@ class Inspector(QScrollArea):
         self._add_result(layout, node, spec)
 
     def _config_widget(self, node: str, key: str, value) -> QWidget:
+        """An editor for one setting, shaped by its declaration in the op registry (kind,
+        range, choices), so the inspector offers exactly what the graph accepts."""
         w = self.window
-        if key == "feed":
+        setting = w.graph.op(node).setting(key)
+        widget = self._setting_editor(w, node, key, value, setting)
+        if setting is not None and setting.doc:
+            widget.setToolTip(setting.doc)
+        return widget
+
+    @staticmethod
+    def _setting_editor(w, node: str, key: str, value, setting) -> QWidget:
+        kind = setting.kind if setting is not None else "float"
+        if kind == "choice":
+            choices = list(setting.choices)
             combo = QComboBox()
-            combo.addItems(["(none)", "features", "targets"])
-            combo.setCurrentIndex({None: 0, "features": 1, "targets": 2}.get(value, 0))
-            combo.currentIndexChanged.connect(
-                lambda i: w.set_config(node, key, [None, "features", "targets"][i]))
+            combo.addItems(["(none)" if c is None else str(c) for c in choices])
+            combo.setCurrentIndex(choices.index(value) if value in choices else 0)
+            combo.currentIndexChanged.connect(lambda i: w.set_config(node, key, choices[i]))
             return combo
-        if key == "shape":
-            edit = QLineEdit(str(list(value)))
-            edit.setToolTip("[] for a scalar, [3] for a vector, [2, 3] for a matrix")
-            edit.editingFinished.connect(lambda: w.set_config_text(node, key, edit.text()))
+        if kind in ("shape", "text"):
+            edit = QLineEdit(str(list(value)) if kind == "shape" else str(value))
+            if kind == "shape":
+                edit.setToolTip("[] for a scalar, [3] for a vector, [2, 3] for a matrix")
+                edit.editingFinished.connect(lambda: w.set_config_text(node, key, edit.text()))
+            else:
+                edit.editingFinished.connect(lambda: w.set_config(node, key, edit.text()))
             return edit
-        if isinstance(value, bool):
+        if kind == "bool":
             from backprop_studio.gui.canvas.neuron_view import settings_checkbox
             return settings_checkbox(w, node, key, value)
-        if key in INT_KEYS:
+        low = setting.min if setting is not None and setting.min is not None else -1e6
+        high = setting.max if setting is not None and setting.max is not None else 1e6
+        if kind == "int":
             spin = QSpinBox()
-            spin.setRange(*INT_KEYS[key])
+            spin.setRange(int(max(low, -(2**31))), int(min(high, 2**31 - 1)))
             spin.setValue(int(value))
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(lambda v: w.set_config(node, key, int(v)))
             return spin
         spin = QDoubleSpinBox()
-        spin.setRange(-1e6, 1e6)
         spin.setDecimals(4)
+        spin.setRange(low + (1e-4 if setting is not None and setting.exclusive_min else 0), high)
         spin.setValue(float(value))
         spin.setKeyboardTracking(False)
         spin.valueChanged.connect(lambda v: w.set_config(node, key, float(v)))
