@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -69,26 +70,58 @@ def dumps(graph: ComputationGraph) -> str:
 
 
 def save(graph: ComputationGraph, path) -> None:
-    """Write atomically: a failed save leaves any existing file untouched."""
+    """Write atomically: a failed save leaves any existing file untouched.
+
+    A symlink is written through (its target is replaced, the link stays a link); the file
+    keeps its permission bits, and a new file gets the ones the umask allows.
+    """
     text = dumps(graph)
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
+    path = Path(os.path.realpath(path))
+    directory = path.parent
+    mode = _mode_for(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise GraphError(f"cannot save {path}: {exc.strerror or exc}") from None
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        _fsync_directory(directory)
     except OSError as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise GraphError(f"cannot save {path}: {exc.strerror or exc}") from None
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits the saved file gets: the existing file's, else 0666 less the umask
+    (what open() would give; mkstemp alone would make it 0600)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable (a crash right after a save keeps the new file)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def load(path, graph_class=ComputationGraph) -> ComputationGraph:
