@@ -75,7 +75,11 @@ def save(graph: ComputationGraph, path) -> None:
     A symlink is written through (its target is replaced, the link stays a link); the file
     keeps its permission bits, and a new file gets the ones the umask allows.
     """
-    text = dumps(graph)
+    write_text(path, dumps(graph))
+
+
+def write_text(path, text: str) -> None:
+    """Replace ``path``'s content with ``text`` atomically (save's way, for any JSON text)."""
     path = Path(os.path.realpath(path))
     directory = path.parent
     mode = _mode_for(path)

@@ -19,11 +19,12 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView
 
 from backprop_studio import engine
 from backprop_studio.engine import ComputationGraph, GraphError
-from backprop_studio.gui import actions, commands, edit_ops, icons, theme
+from backprop_studio.gui import actions, commands, edit_ops, icons, refusals, theme
 from backprop_studio.gui import format as fmt
 from backprop_studio.gui import settings as app_settings
 from backprop_studio.gui.animation import install as install_animation
 from backprop_studio.gui.canvas import GraphScene, GraphView
+from backprop_studio.gui.canvas.view import dropped_files
 from backprop_studio.gui.file_ops import FileController
 from backprop_studio.gui.inspector import Inspector
 from backprop_studio.gui.palette import PaletteWidget
@@ -50,6 +51,9 @@ class MainWindow(QMainWindow):
         self.view = GraphView(self.scene, self)
         self.setCentralWidget(self.view)
         self.files = FileController(self)
+        self.refusal_box = refusals.RefusalBox(self)
+        self.setAcceptDrops(True)
+        self.view.files_dropped.connect(self.files.open_dropped)
         self._build_docks()
         self.actions = actions.build(self)
         self._build_docks_menu()
@@ -125,6 +129,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ graph and files
     def set_graph(self, graph: ComputationGraph, path: Path | None, name: str) -> None:
         """Show a new graph (New, Open, recovery): a fresh undo history, no result yet."""
+        self.files.discard_recovery()        # the old document was saved or let go
         self.graph = graph
         self.scene.set_graph(graph)
         self.undo_stack.clear()
@@ -202,6 +207,34 @@ class MainWindow(QMainWindow):
                           if error else "")
         bar.showMessage(text, 0 if error else 8000)
 
+    def show_refusal(self, title: str, text: str, box: bool = True) -> None:
+        """Something the user asked for was refused: the status bar, and a box (one, reused)
+        unless ``box`` is False (a paste of the wrong text)."""
+        self.show_message(f"{title}: {text}", error=True)
+        if box:
+            self.refusal_box.show(title, text)
+
+    # ------------------------------------------------------------ dropped files
+    def dragEnterEvent(self, event) -> None:
+        if dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        paths = dropped_files(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.files.open_dropped(paths)
+        else:
+            super().dropEvent(event)
+
     def _on_graph_event(self, event: str, data: dict) -> None:
         maths = event not in ("node_moved",) and not (
             event == "node_changed" and data.get("what") == "label")
@@ -245,13 +278,21 @@ class MainWindow(QMainWindow):
         if self.graph.node(node)["config"].get(key) == value:
             return False
         op = self.graph.node(node)["op"]
-        with commands.macro(self.undo_stack, f"Set {self.graph.label(node)}.{key} = {value}"):
-            ok = self._push(commands.SetConfig(self.graph, node, key, value))
-            if ok and key in RESHAPING.get(op, ()):
-                spec = self.graph.op(node)
-                for name, fresh in spec.initial_tensors(self.graph.node(node)["config"]).items():
-                    self._push(commands.SetTensor(self.graph, node, name, fresh))
-        return ok
+        try:
+            with commands.macro(self.undo_stack, f"Set {self.graph.label(node)}.{key} = "
+                                                 f"{value}"):
+                commands.push(self.undo_stack, commands.SetConfig(self.graph, node, key, value))
+                if key in RESHAPING.get(op, ()):
+                    spec = self.graph.op(node)
+                    config = self.graph.node(node)["config"]
+                    for name, fresh in spec.initial_tensors(config).items():
+                        commands.push(self.undo_stack,
+                                      commands.SetTensor(self.graph, node, name, fresh))
+        except (GraphError, ValueError, TypeError, OverflowError, MemoryError) as exc:
+            self.show_message(f"Refused: {refusals.reason(exc)}", error=True)
+            self.inspector.schedule()                # the editor shows the kept value again
+            return False
+        return True
 
     def set_config_text(self, node: str, key: str, text: str) -> bool:
         """A shape typed as text, e.g. [2, 3]; refused unless a list of positive integers."""
@@ -297,12 +338,11 @@ class MainWindow(QMainWindow):
             self.delete()
 
     def paste(self) -> None:
-        try:
-            ids = edit_ops.paste(self.scene)
-        except GraphError as exc:
-            self.show_message(f"Cannot paste: {exc}", error=True)
-            return
-        self.show_message(f"Pasted {len(ids)} nodes")
+        """Ctrl+V: whatever the clipboard holds, a graph is pasted or the status bar says why."""
+        ids = refusals.guarded(self, "Cannot paste", lambda: edit_ops.paste(self.scene),
+                               box=False)
+        if ids is not None:
+            self.show_message(f"Pasted {len(ids)} nodes")
 
     def duplicate(self) -> None:
         edit_ops.duplicate_selection(self.scene)
