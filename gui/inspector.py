@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from backprop_studio.gui import format as fmt
-from backprop_studio.gui import theme
+from backprop_studio.gui import plain_text, theme
 from backprop_studio.gui.canvas.edge_item import EdgeItem
 from backprop_studio.gui.canvas.node_item import NodeItem
 from backprop_studio.gui.tensor_editor import TensorEditor
@@ -37,7 +37,7 @@ INT_KEYS = {"in_features": (1, 4096), "units": (1, 4096), "seed": (0, 2**31 - 1)
 
 
 def _label(text: str, color=None, mono=False, bold=False) -> QLabel:
-    label = QLabel(text)
+    label = plain_text.plain(QLabel(text))
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     style = []

@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsPathItem
 
 from backprop_studio.engine import explain
-from backprop_studio.gui import theme
+from backprop_studio.gui import plain_text, theme
 from backprop_studio.gui.animation.edge_labels import SMALL, NodeBadge, Row, compact
 
 Z_MAGNITUDE, Z_REVERSE = -0.6, -0.4
@@ -89,8 +89,9 @@ class ReverseView(_EdgeOverlay):
             tag = self._add(NodeBadge("above"))
             tag.setPos(path.pointAtPercent(0.25))
             tag.show_rows([Row(weight, "grad", SMALL)], border="grad")
-            tag.setToolTip(f"Reverse network: ∂L/∂{explain.symbol(graph, step.source)} = "
-                           f"∂L/∂{explain.symbol(graph, step.node)} {weight}")
+            tag.setToolTip(plain_text.tooltip(
+                f"Reverse network: ∂L/∂{explain.symbol(graph, step.source)} = "
+                f"∂L/∂{explain.symbol(graph, step.node)} {weight}"))
 
 
 class MagnitudeView(_EdgeOverlay):

@@ -18,6 +18,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from backprop_studio.gui import plain_text
+
 from .plotting import (
     PEAKS_PER_PIXEL,
     SERIES,
@@ -63,7 +65,8 @@ class GradNormPlot(QWidget):
             item.removeItem(curve)
         self.legend.clear()
         self.names = list(names)
-        self.curves = [item.plot(pen=pg.mkPen(SERIES[i % len(SERIES)], width=1), name=name,
+        self.curves = [item.plot(pen=pg.mkPen(SERIES[i % len(SERIES)], width=1),
+                                 name=plain_text.escaped(name),
                                  autoDownsampleFactor=PEAKS_PER_PIXEL)
                        for i, name in enumerate(self.names)]
         cache_legend(self.legend)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from backprop_studio.engine import GraphError, datasets
+from backprop_studio.gui import plain_text
 
 from .lr_control import LearningRate
 from .run_bar import RunBar
@@ -83,7 +84,7 @@ class TrainingPanel(QWidget):
         for key, name in NAMES.items():
             self.dataset_box.addItem(name, key)
         self.dataset_box.addItem("CSV file…", CSV)
-        self.dataset_info = QLabel()
+        self.dataset_info = plain_text.plain(QLabel())
         self.dataset_info.setWordWrap(True)
         self.dataset_info.setStyleSheet("color: #666;")
         self.optimizer = QComboBox()
@@ -124,13 +125,13 @@ class TrainingPanel(QWidget):
         self.progress = RunBar()
         self.progress.setMaximum(self.steps.value())      # "0 / 1,000 steps" before a first run
         self.steps.valueChanged.connect(self._steps_changed)
-        self.stats = QLabel("Not trained yet")
+        self.stats = plain_text.plain(QLabel("Not trained yet"))
         self.stats.setTextInteractionFlags(Qt.TextSelectableByMouse)
         # Two lines, whatever they say: a label whose size follows its text relays out (and
         # repaints) the whole panel four times a second while training runs.
         self.stats.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.stats.setFixedHeight(2 * self.stats.fontMetrics().lineSpacing() + 2)
-        self.message = QLabel()
+        self.message = plain_text.plain(QLabel())
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #c62828;")
         self.log_box = QCheckBox("Log-scale loss")
