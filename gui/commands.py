@@ -67,6 +67,9 @@ class GraphCommand(QUndoCommand):
         except GraphError as exc:
             self.error = exc
             self.setObsolete(True)
+        except (ValueError, TypeError, OverflowError, MemoryError) as exc:
+            self.error = GraphError(str(exc) or type(exc).__name__)
+            self.setObsolete(True)
 
     def undo(self) -> None:
         self.undo_edit()

@@ -10,6 +10,7 @@ Integration API (used by the animation and training views): ``graph``, ``scene``
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import shiboken6
@@ -19,7 +20,15 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView
 
 from backprop_studio import engine
 from backprop_studio.engine import ComputationGraph, GraphError
-from backprop_studio.gui import actions, commands, edit_ops, icons, refusals, theme
+from backprop_studio.gui import (
+    actions,
+    commands,
+    edit_ops,
+    icons,
+    refusals,
+    setting_check,
+    theme,
+)
 from backprop_studio.gui import format as fmt
 from backprop_studio.gui import settings as app_settings
 from backprop_studio.gui.animation import install as install_animation
@@ -28,6 +37,7 @@ from backprop_studio.gui.canvas.view import dropped_files
 from backprop_studio.gui.file_ops import FileController
 from backprop_studio.gui.inspector import Inspector
 from backprop_studio.gui.palette import PaletteWidget
+from backprop_studio.gui.tensor_editor import check_tensor
 from backprop_studio.gui.training import install as install_training
 
 RESHAPING = {"dense": {"in_features", "units", "seed"}, "parameter": {"shape", "scale", "seed"}}
@@ -259,14 +269,15 @@ class MainWindow(QMainWindow):
             commands.push(self.undo_stack, command)
             return True
         except GraphError as exc:
-            self.show_message(f"Refused: {exc}", error=True)
+            self.show_message(f"Refused: {refusals.short(str(exc))}", error=True)
+            self.inspector.show_kept_values()
             return False
 
     def rename(self, node: str, label: str) -> bool:
         label = label.strip()
         if not label:
             self.show_message("Refused: a label cannot be empty", error=True)
-            self.inspector.schedule()
+            self.inspector.show_kept_values()
             return False
         if label == self.graph.node(node)["label"]:
             return False
@@ -274,10 +285,22 @@ class MainWindow(QMainWindow):
 
     def set_config(self, node: str, key: str, value) -> bool:
         """Change a setting; a dense layer's or parameter's shape re-seeds its tensors in the
-        same undo step, so W, b and the parameter value always match their settings."""
-        if self.graph.node(node)["config"].get(key) == value:
+        same undo step, so W, b and the parameter value always match their settings. A value
+        of the wrong kind is refused with a message and the old one stays."""
+        if node not in self.graph:
             return False
-        op = self.graph.node(node)["op"]
+        spec = self.graph.op(node)
+        why = setting_check.refusal(spec, key, value)
+        if why is not None:
+            self.show_message(f"Refused: {why}", error=True)
+            self.inspector.show_kept_values()
+            return False
+        if isinstance(spec.config[key], float):
+            value = float(value)                 # 3 typed for a number setting is 3.0
+        current = self.graph.node(node)["config"].get(key)
+        if type(current) is type(value) and current == value:
+            return False
+        op = spec.name
         try:
             with commands.macro(self.undo_stack, f"Set {self.graph.label(node)}.{key} = "
                                                  f"{value}"):
@@ -290,7 +313,7 @@ class MainWindow(QMainWindow):
                                       commands.SetTensor(self.graph, node, name, fresh))
         except (GraphError, ValueError, TypeError, OverflowError, MemoryError) as exc:
             self.show_message(f"Refused: {refusals.reason(exc)}", error=True)
-            self.inspector.schedule()                # the editor shows the kept value again
+            self.inspector.show_kept_values()
             return False
         return True
 
@@ -305,12 +328,41 @@ class MainWindow(QMainWindow):
         except ValueError:
             self.show_message(f"Refused: {key} must be a list of positive whole numbers, "
                               f"like [] or [2, 3]", error=True)
-            self.inspector.schedule()
+            self.inspector.show_kept_values()
             return False
         return self.set_config(node, key, value)
 
     def set_tensor(self, node: str, name: str, value) -> bool:
+        """A new value for a node's tensor: finite numbers in a rectangular array, or refused
+        with a message (the old value stays)."""
+        try:
+            value = check_tensor(value)
+        except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
+            self.show_message(f"Refused: {name}: {refusals.reason(exc)}", error=True)
+            self.inspector.show_kept_values()
+            return False
         return self._push(commands.SetTensor(self.graph, node, name, value))
+
+    def connect_ports(self, source: str, target: str, port: str) -> bool:
+        """source → target.port, or refused with the reason (a cycle, a taken port…)."""
+        return self._push(commands.Connect(self.graph, source, target, port))
+
+    def disconnect_port(self, target: str, port: str) -> bool:
+        return self._push(commands.Disconnect(self.graph, target, port))
+
+    def move_nodes(self, moves: dict) -> bool:
+        """{node: new position} as one step; positions must be finite numbers."""
+        try:
+            moves = {n: (tuple(self.graph.node(n)["pos"]), (float(x), float(y)))
+                     for n, (x, y) in moves.items()}
+        except (GraphError, TypeError, ValueError) as exc:
+            self.show_message(f"Refused: {refusals.reason(exc)}", error=True)
+            return False
+        if not all(math.isfinite(v) for _, new in moves.values() for v in new):
+            self.show_message("Refused: a position must be a finite number", error=True)
+            return False
+        moves = {n: m for n, m in moves.items() if m[0] != m[1]}
+        return bool(moves) and self._push(commands.MoveNodes(self.graph, moves))
 
     def set_output(self, node: str | None) -> bool:
         if self.graph.nx.graph.get("output") == node:
