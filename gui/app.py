@@ -17,7 +17,10 @@ def serial_painting() -> None:
     os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
 
-def run_app(path: str | None = None) -> int:
+def open_window(path: str | None = None):
+    """The QApplication and a shown main window on ``path``: opened through the window's one
+    load path (a refused file leaves an empty window saying why; a newer autosave of it is
+    offered), or without a file, with unsaved work from a crashed session offered back."""
     serial_painting()
     from PySide6.QtWidgets import QApplication
 
@@ -33,4 +36,13 @@ def run_app(path: str | None = None) -> int:
         window.open_path(path)
     else:
         window.files.offer_recovery()
-    return app.exec()
+    return window
+
+
+def run_app(path: str | None = None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    window = open_window(path)      # held here while the event loop runs
+    code = QApplication.instance().exec()
+    del window
+    return code
