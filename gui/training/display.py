@@ -10,6 +10,7 @@ import time
 from backprop_studio.engine import GraphError, run
 from backprop_studio.engine.train import fed_inputs
 
+from . import explosion
 from .mirror import Mirror
 
 TEXT_INTERVAL = 0.25           # seconds between progress-text updates: four a second are
@@ -24,6 +25,7 @@ class TrainingDisplay:
             view.loss_plot.append(0, tr.history[:start])
         view.loss_plot.append(start, losses)
         view.norm_plot.append(norm_steps, norms)
+        self._check_explosion(losses)
         if len(losses):
             low = float(min(losses))
             if math.isfinite(low):
@@ -35,6 +37,18 @@ class TrainingDisplay:
             self._rate = rate or self._rate
             self.panel.show_progress(self.run_done, self.run_total, len(tr.history), self._rate,
                                      last, self.best)
+
+    def _check_explosion(self, losses) -> None:
+        """Warn once per trainer when a loss exceeds 1000× the first (the hint: lower the
+        learning rate); the warning stays in the panel until the next run starts."""
+        tr = self.trainer
+        if self.explosion is not None or not tr.history or not len(losses):
+            return
+        loss = explosion.exploded(float(tr.history[0]), losses)
+        if loss is not None:
+            self.explosion = explosion.warning(float(tr.history[0]), loss,
+                                               getattr(tr.optimizer, "lr", None))
+            self.say(self.explosion, error=True)
 
     def _after_run(self) -> None:
         tr = self.trainer
