@@ -264,6 +264,10 @@ class FileController:
         work, or changes to a file). Older untitled copies go; other files' copies stay until
         their file is opened."""
         files = recovery.orphans()
+        stale = [p for p in files if recovery.superseded(p)]     # the file was saved since
+        for path in stale:
+            path.unlink(missing_ok=True)
+        files = [p for p in files if p not in stale]
         if not files:
             return False
         offered = files[0]

@@ -61,6 +61,15 @@ def read(path: Path) -> tuple[ComputationGraph, Path | None]:
     return graph, Path(document) if isinstance(document, str) else None
 
 
+def superseded(path: Path) -> bool:
+    """Whether ``path`` is a copy of a file that was saved after it (so it holds nothing new)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8")).get("recovery_of")
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return False
+    return isinstance(document, str) and mtime(Path(document)) >= mtime(path)
+
+
 def orphans(document=None) -> list[Path]:
     """Recovery files left by processes that are no longer running, newest first; only those of
     ``document`` if given."""

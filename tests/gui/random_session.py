@@ -37,8 +37,8 @@ def random_value(rng: random.Random):
     kind = rng.randrange(9)
     if kind == 0:
         return rng.choice(WEIRD_NUMBERS)
-    if kind == 1:
-        return rng.randint(-5, 5000)
+    if kind == 1:     # whole numbers: small (a dense layer of a few KB) or out of range
+        return rng.choice([rng.randint(-5, 40), 5000, 2**40])
     if kind == 2:
         return rng.uniform(-1e7, 1e7)
     if kind == 3:

@@ -1,6 +1,6 @@
 """The app as test_recovery_after_kill.py runs it: ``python recovery_child.py FILE|- LABEL``
-opens FILE (or nothing), and once started renames node q (or the first) to LABEL (adding one to an empty
-graph) through the window's own edit, then runs until it is killed."""
+opens FILE (or nothing); once started it renames node q (or the first node, adding one to an
+empty graph) to LABEL through the window's own edit, then runs until it is killed."""
 
 from __future__ import annotations
 

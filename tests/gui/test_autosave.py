@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from editor_helpers import CS231N, dumps
 
 from backprop_studio.engine import fileformat
@@ -78,4 +79,21 @@ def test_declining_the_offer_opens_the_file_and_drops_the_copy(tmp_path, make_wi
     other.files.ask_recover = lambda p, d: False
     assert other.open_path(path)
     assert other.graph.label("q") == "q" and not other.isWindowModified()
+    assert not dead.exists()
+
+
+def test_at_a_start_without_a_file_a_copy_older_than_its_file_is_dropped(tmp_path,
+                                                                         make_window):
+    path = tmp_path / "g.json"
+    path.write_text(CS231N.read_text())
+    w = make_window()
+    w.open_path(path)
+    commands.push(w.undo_stack, commands.SetLabel(w.graph, "q", "superseded"))
+    w.files.autosave()
+    dead = w.files.recovery_file.with_name(f"doc-999999999-{recovery.key(path)}.json")
+    w.files.recovery_file.rename(dead)
+    os.utime(dead, (1_000_000, 1_000_000))
+    other = make_window()
+    other.files.ask_recover = lambda p, d: pytest.fail("offered a superseded copy")
+    assert not other.files.offer_recovery()
     assert not dead.exists()

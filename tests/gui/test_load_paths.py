@@ -66,7 +66,7 @@ def assert_refused_and_kept(w, before, words, shown_before):
 def test_file_open_refuses_every_hostile_file_and_keeps_the_document(tmp_path, edited,
                                                                      monkeypatch):
     w = edited
-    for name, (path, words) in hostile_files(tmp_path).items():
+    for _name, (path, words) in hostile_files(tmp_path).items():
         monkeypatch.setattr("backprop_studio.gui.file_ops.QFileDialog.getOpenFileName",
                             lambda *a, p=path: (str(p), ""))
         before, shown = snapshot(w), w.refusal_box.shown
@@ -108,8 +108,8 @@ def test_any_exception_on_the_load_path_is_a_message(tmp_path, edited, monkeypat
 
 def test_main_py_with_a_hostile_file_opens_an_empty_window_with_the_reason(
         qtbot, tmp_path, monkeypatch):
-    from backprop_studio import main as entry
     import backprop_studio.gui.main_window as mw
+    from backprop_studio import main as entry
     windows = []
     monkeypatch.setattr("PySide6.QtWidgets.QApplication.exec", lambda self=None: 0)
     real = mw.MainWindow
@@ -120,7 +120,7 @@ def test_main_py_with_a_hostile_file_opens_an_empty_window_with_the_reason(
             windows.append(self)
             qtbot.addWidget(self)
     monkeypatch.setattr(mw, "MainWindow", Spy)
-    for name, (path, words) in hostile_files(tmp_path).items():
+    for _name, (path, words) in hostile_files(tmp_path).items():
         assert entry.main([str(path)]) == 0
         w = windows[-1]
         assert w.isVisible() and len(w.graph) == 0 and w.files.path is None
@@ -148,7 +148,7 @@ def drop(widget, paths, pos=None) -> tuple[bool, bool]:
 def test_a_dropped_file_opens_and_a_hostile_one_is_refused(tmp_path, edited, target):
     w = edited
     widget = w.view.viewport() if target == "canvas" else w
-    for name, (path, words) in hostile_files(tmp_path).items():
+    for _name, (path, words) in hostile_files(tmp_path).items():
         before, shown = snapshot(w), w.refusal_box.shown
         assert drop(widget, [path]) == (True, True)
         assert_refused_and_kept(w, before, words, shown)
