@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView
 
@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self.files = FileController(self)
         self.refusal_box = refusals.RefusalBox(self)
         self.setAcceptDrops(True)
-        self.view.files_dropped.connect(self.files.open_dropped)
+        self.view.files_dropped.connect(self._open_dropped_later)
         self._build_docks()
         self.actions = actions.build(self)
         self._build_docks_menu()
@@ -241,9 +241,14 @@ class MainWindow(QMainWindow):
         paths = dropped_files(event.mimeData())
         if paths:
             event.acceptProposedAction()
-            self.files.open_dropped(paths)
+            self._open_dropped_later(paths)
         else:
             super().dropEvent(event)
+
+    def _open_dropped_later(self, paths: list[str]) -> None:
+        """After the drop has finished: opening may ask about unsaved changes, and a dialog
+        inside a drop handler would keep the file manager's drag waiting."""
+        QTimer.singleShot(0, self, lambda: self.files.open_dropped(paths))
 
     def _on_graph_event(self, event: str, data: dict) -> None:
         maths = event not in ("node_moved",) and not (

@@ -145,17 +145,19 @@ def drop(widget, paths, pos=None) -> tuple[bool, bool]:
 
 
 @pytest.mark.parametrize("target", ["canvas", "window"])
-def test_a_dropped_file_opens_and_a_hostile_one_is_refused(tmp_path, edited, target):
+def test_a_dropped_file_opens_and_a_hostile_one_is_refused(qtbot, tmp_path, edited, target):
     w = edited
     widget = w.view.viewport() if target == "canvas" else w
     for _name, (path, words) in hostile_files(tmp_path).items():
         before, shown = snapshot(w), w.refusal_box.shown
         assert drop(widget, [path]) == (True, True)
+        qtbot.waitUntil(lambda s=shown: w.refusal_box.shown > s)   # opened once the drop ends
         assert_refused_and_kept(w, before, words, shown)
     good = tmp_path / "good.json"
     good.write_text(CS231N.read_text())
     assert drop(widget, [good]) == (True, True)
-    assert w.files.path == good.resolve() and len(w.graph) == 5
+    qtbot.waitUntil(lambda: w.files.path == good.resolve())
+    assert len(w.graph) == 5
     assert w.graph.label("q") == "q" and not w.isWindowModified()
 
 
@@ -204,3 +206,16 @@ def test_ctrl_v_of_hostile_text_is_refused_in_the_status_bar(edited):
     w.actions["copy"].trigger()
     w.actions["paste"].trigger()
     assert len(w.graph) == 6 and w.statusBar().currentMessage() == "Pasted 1 nodes"
+
+
+def test_the_ctrl_v_key_on_the_canvas_goes_the_same_way(qtbot, edited):
+    from PySide6.QtTest import QTest
+    w = edited
+    w.activateWindow()
+    w.view.setFocus()
+    qtbot.waitUntil(w.view.hasFocus)
+    before = snapshot(w)
+    QGuiApplication.clipboard().setText("[" * 100_000 + "]" * 100_000)
+    QTest.keyClick(w.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert snapshot(w) == before
+    assert w.statusBar().currentMessage().startswith("Cannot paste: ")
