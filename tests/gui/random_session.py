@@ -10,7 +10,7 @@ import random
 import string
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit
@@ -156,6 +156,10 @@ def run(window, actions: int, seed: int) -> Session:
             elif action == "redo":
                 w.actions["redo"].trigger()
             session.done[action] += 1
+            if _step % 25 == 0:
+                fileformat.dumps(w.graph)      # raises if a value Save refuses got in
+            # what the running app's event loop does: delete the inspector pages it replaced
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     finally:
         w.show_message = real_show
     return session
