@@ -16,6 +16,7 @@ import json
 import math
 import os
 import re
+import stat
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -79,26 +80,62 @@ def dumps(graph: ComputationGraph) -> str:
 
 
 def save(graph: ComputationGraph, path) -> None:
-    """Write atomically: a failed save leaves any existing file untouched."""
-    text = dumps(graph)
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
+    """Write atomically: a failed save leaves any existing file untouched.
+
+    A symlink is written through (its target is replaced, the link stays a link); the file
+    keeps its permission bits, and a new file gets the ones the umask allows.
+    """
+    write_text(path, dumps(graph))
+
+
+def write_text(path, text: str) -> None:
+    """Replace ``path``'s content with ``text`` atomically (save's way, for any JSON text)."""
+    path = Path(os.path.realpath(path))
+    directory = path.parent
+    mode = _mode_for(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise GraphError(f"cannot save {path}: {exc.strerror or exc}") from None
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        _fsync_directory(directory)
     except OSError as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise GraphError(f"cannot save {path}: {exc.strerror or exc}") from None
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits the saved file gets: the existing file's, else 0666 less the umask
+    (what open() would give; mkstemp alone would make it 0600)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable (a crash right after a save keeps the new file)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def load(path, graph_class=ComputationGraph) -> ComputationGraph:

@@ -41,6 +41,20 @@ class Explosion:
                 f"{self.lr:g} is probably too high: try a lower one (e.g. {self.lr / 10:g})")
 
 
+def exploded(first: float, losses) -> float | None:
+    """The first of ``losses`` above EXPLOSION_FACTOR × ``first`` (the run's first loss), else
+    None: the one rule for the CLI's warning, the Trainer's signal and the Training dock's.
+    A first loss of 0 or less, or not finite, gives no baseline."""
+    if not (math.isfinite(first) and first > 0):
+        return None
+    limit = EXPLOSION_FACTOR * first
+    for loss in losses:
+        loss = float(loss)
+        if math.isfinite(loss) and loss > limit:
+            return loss
+    return None
+
+
 def fed_inputs(graph: ComputationGraph) -> dict[str, str]:
     """feed ("features" / "targets") -> input node id."""
     found: dict[str, str] = {}
@@ -172,8 +186,7 @@ class Trainer:
     def _watch(self, loss: float) -> None:
         if self._start_loss is None:
             self._start_loss = loss
-        elif self.explosion is None and self._start_loss > 0 and \
-                loss > EXPLOSION_FACTOR * self._start_loss:
+        elif self.explosion is None and exploded(self._start_loss, (loss,)) is not None:
             self.explosion = Explosion(len(self.history), loss, self._start_loss, self.lr)
             if self.on_explosion is not None:
                 self.on_explosion(self.explosion)

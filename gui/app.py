@@ -17,7 +17,11 @@ def serial_painting() -> None:
     os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
 
-def run_app(path: str | None = None, smoke_test: bool = False) -> int:
+def open_window(path: str | None = None, recover: bool = True):
+    """The QApplication and a shown main window on ``path``: opened through the window's one
+    load path (a refused file leaves an empty window saying why; a newer autosave of it is
+    offered), or without a file, with unsaved work from a crashed session offered back
+    (unless ``recover`` is False)."""
     serial_painting()
     from PySide6.QtWidgets import QApplication
 
@@ -30,14 +34,23 @@ def run_app(path: str | None = None, smoke_test: bool = False) -> int:
     window = MainWindow()
     window.show()
     app.processEvents()
-    if smoke_test:
-        return _smoke_test(app, window, path)
     if path:
         if window.open_path(path) and _is_example(path):
             window.run_graph()                   # an example opens already Run
-    else:
+    elif recover:
         window.files.offer_recovery()
-    return app.exec()
+    return window
+
+
+def run_app(path: str | None = None, smoke_test: bool = False) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    window = open_window(None if smoke_test else path, recover=not smoke_test)  # kept alive
+    if smoke_test:
+        return _smoke_test(QApplication.instance(), window, path)
+    code = QApplication.instance().exec()
+    del window
+    return code
 
 
 def _smoke_test(app, window, path: str) -> int:

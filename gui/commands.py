@@ -27,12 +27,27 @@ def push(stack: QUndoStack, command: GraphCommand) -> GraphCommand:
 
 @contextmanager
 def macro(stack: QUndoStack, text: str):
-    """Several commands as one undo step (delete a selection, paste, layout…)."""
+    """Several commands as one undo step (delete a selection, paste, layout…), all or nothing:
+    if the body raises (a refusal half-way through a paste), the steps it made are undone, the
+    step is dropped from the history, and the exception goes on to the caller."""
     stack.beginMacro(text)
     try:
         yield
-    finally:
+    except BaseException:
         stack.endMacro()
+        drop_last(stack)
+        raise
+    stack.endMacro()
+
+
+def drop_last(stack: QUndoStack) -> None:
+    """Undo the newest step and remove it from the history (no redo brings it back). Qt drops
+    a command that is obsolete when redo is asked of it, without running it."""
+    if not stack.canUndo():
+        return
+    stack.undo()
+    stack.command(stack.index()).setObsolete(True)
+    stack.redo()
 
 
 class GraphCommand(QUndoCommand):
@@ -51,6 +66,9 @@ class GraphCommand(QUndoCommand):
             self.do()
         except GraphError as exc:
             self.error = exc
+            self.setObsolete(True)
+        except (ValueError, TypeError, OverflowError, MemoryError) as exc:
+            self.error = GraphError(str(exc) or type(exc).__name__)
             self.setObsolete(True)
 
     def undo(self) -> None:

@@ -74,14 +74,18 @@ def paste(scene, text: str | None = None, at: QPointF | None = None,
           name: str = "Paste") -> list[str]:
     """Add the graph in ``text`` (default: the clipboard) with fresh ids; return the new ids.
 
-    Refuses (GraphError) anything that is not a valid graph file, before changing anything.
+    Refuses (GraphError) anything that is not a valid graph file, or holds a number a file
+    cannot store, before changing anything; one step, all or nothing.
     """
     text = clipboard_text() if text is None else text
     if not text.strip():
         raise GraphError("the clipboard holds no graph")
+    if not text.lstrip().startswith("{"):
+        raise GraphError("the clipboard holds text, not a graph (copy nodes to paste them)")
     part = _fileformat().loads(text, source="the clipboard")
     if not len(part):
         raise GraphError("the clipboard's graph has no nodes")
+    _fileformat().dumps(part)        # what cannot be saved (an infinite number) is not let in
     xs = [part.node(n)["pos"][0] for n in part.nodes]
     ys = [part.node(n)["pos"][1] for n in part.nodes]
     if at is None:

@@ -1,9 +1,14 @@
 """The File menu's work: New, Open, Save, Save As, recent files, examples, export to PNG/SVG,
-asking before unsaved changes are lost, and the 30-second autosave with crash recovery."""
+asking before unsaved changes are lost, and autosave with crash recovery (gui/recovery.py).
+
+Every way of opening a file (Open, Open Recent, ``python main.py FILE``, a dropped file,
+examples) ends in ``open_path``, which loads through ``refusals.guarded``: a refused file shows
+why and leaves the current document as it was. Autosave writes a recovery copy
+``AUTOSAVE_DELAY_MS`` after the first edit since the last copy, so a crash loses at most that
+much work."""
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -12,8 +17,8 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from backprop_studio.engine import ComputationGraph, GraphError
+from backprop_studio.gui import recovery, refusals, theme
 from backprop_studio.gui import settings as app_settings
-from backprop_studio.gui import theme
 
 
 def _fileformat():
@@ -22,7 +27,8 @@ def _fileformat():
     from backprop_studio.engine import fileformat
     return fileformat
 
-AUTOSAVE_MS = 30_000
+AUTOSAVE_DELAY_MS = 2_000      # a recovery copy at most this long after an edit (kill -9 loses
+                               # at most this much, plus the write)
 FILTER = "Backprop Studio graphs (*.json);;All files (*)"
 
 
@@ -32,12 +38,22 @@ class FileController:
         self.path: Path | None = None
         self.display_name = "Untitled"
         self._autosaved_index = None
-        self.recovery_file = app_settings.recovery_dir() / f"autosave-{os.getpid()}-" \
-                                                            f"{id(window):x}.json"
+        self._written: Path | None = None      # the recovery file this window last wrote
         self.timer = QTimer(window)
-        self.timer.setInterval(AUTOSAVE_MS)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(AUTOSAVE_DELAY_MS)
         self.timer.timeout.connect(self.autosave)
-        self.timer.start()
+        window.undo_stack.indexChanged.connect(self._edited)
+
+    @property
+    def recovery_file(self) -> Path:
+        return recovery.file_for(self.path, id(self.window))
+
+    def _edited(self, _index: int = 0) -> None:
+        """Every edit, undo and redo: a recovery copy soon. Not restarted by later edits, so
+        steady editing still gets a copy every AUTOSAVE_DELAY_MS."""
+        if not self.timer.isActive():
+            self.timer.start()
 
     # ------------------------------------------------------------ asking
     def ask_unsaved(self) -> str:
@@ -74,15 +90,16 @@ class FileController:
         return bool(path) and self.open_path(path, confirm=False)
 
     def open_path(self, path, confirm: bool = True, as_example: bool = False) -> bool:
-        """Open ``path``; on a bad file keep the current graph and show why in the status bar."""
+        """Open ``path``; a file that is refused (for any reason) leaves the current document
+        as it was and says why. Offers unsaved work autosaved for ``path`` by a session that
+        crashed, when it is newer than the file."""
         if confirm and not self.confirm_discard():
             return False
-        try:
-            graph = _fileformat().load(path)
-        except GraphError as exc:
-            self.window.show_message(f"Could not open {path}: {exc}", error=True)
-            return False
         path = Path(path)
+        graph = refusals.guarded(self.window, f"Could not open {path.name}",
+                                 lambda: _fileformat().load(path))
+        if graph is None:
+            return False
         if as_example:
             self.window.set_graph(graph, None, f"{path.stem} (example)")
         else:
@@ -91,7 +108,20 @@ class FileController:
             self.window.refresh_recent_menu()
         self.window.show_message(f"Opened {path.name}: {len(graph)} nodes, "
                                  f"{len(graph.edges())} edges")
+        if not as_example:
+            self.offer_recovery_of(path.resolve())
         return True
+
+    def open_dropped(self, paths: list[str]) -> bool:
+        """Files dropped on the window or the canvas: the first is opened (one document per
+        window); the others are named in the status bar."""
+        if not paths:
+            return False
+        opened = self.open_path(paths[0])
+        if opened and len(paths) > 1:
+            self.window.show_message(f"Opened {Path(paths[0]).name}; a window holds one graph, "
+                                     f"so {len(paths) - 1} other dropped file(s) were not opened")
+        return opened
 
     def open_example(self, path) -> bool:
         """An example opens already Run: its values and gradients are on the canvas."""
@@ -119,8 +149,9 @@ class FileController:
         try:
             _fileformat().save(self.window.graph, path)
         except GraphError as exc:
-            self.window.show_message(f"Could not save: {exc}", error=True)
+            self.window.show_refusal("Could not save", refusals.short(str(exc)))
             return False
+        self.discard_recovery()
         self.path = Path(path).resolve()
         self.display_name = self.path.name
         self.window.undo_stack.setClean()
@@ -191,71 +222,94 @@ class FileController:
 
     # ------------------------------------------------------------ autosave and recovery
     def autosave(self) -> bool:
-        """Write the graph to the recovery file if it changed since the last save/autosave."""
+        """Write the recovery copy if the graph changed since the last save/copy."""
         stack = self.window.undo_stack
         if stack.isClean():
             self.discard_recovery()
             self._autosaved_index = None
             return False
-        if stack.index() == self._autosaved_index:
+        target = self.recovery_file
+        if stack.index() == self._autosaved_index and self._written == target:
             return False
         try:
-            self.recovery_file.parent.mkdir(parents=True, exist_ok=True)
-            _fileformat().save(self.window.graph, self.recovery_file)
+            recovery.write(target, self.window.graph, self.path)
         except (GraphError, OSError) as exc:
-            self.window.show_message(f"Autosave failed: {exc}", error=True)
+            self.window.show_message(f"Autosave failed: {refusals.short(str(exc))}", error=True)
             return False
+        if self._written is not None and self._written != target:
+            self._written.unlink(missing_ok=True)
+        self._written = target
         self._autosaved_index = stack.index()
         return True
 
     def discard_recovery(self) -> None:
-        try:
-            self.recovery_file.unlink()
-        except FileNotFoundError:
-            pass
+        """The work is saved, or the user let it go: no recovery copy is kept."""
+        self.timer.stop()
+        for path in {self._written, self.recovery_file} - {None}:
+            path.unlink(missing_ok=True)
+        self._written = self._autosaved_index = None
 
-    @staticmethod
-    def orphaned_recovery_files() -> list[Path]:
-        """Autosaves left by processes that are no longer running (they crashed)."""
-        found = []
-        for path in app_settings.recovery_dir().glob("autosave-*.json"):
-            try:
-                pid = int(path.name.split("-")[1])
-            except (IndexError, ValueError):
-                continue
-            if pid != os.getpid() and not _alive(pid):
-                found.append(path)
-        return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
-
-    def ask_recover(self, path: Path) -> bool:
+    def ask_recover(self, path: Path, document: Path | None) -> bool:
         """Tests replace this method."""
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
-        answer = QMessageBox.question(
-            self.window, "Recover unsaved work?",
-            f"Backprop Studio did not close cleanly. Recover the graph autosaved at {when}?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(recovery.mtime(path)))
+        what = (f"Your changes to {document.name} were not saved" if document
+                else "An untitled graph was not saved")
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work?",
+                          f"{what} when Backprop Studio last stopped unexpectedly.\n\n"
+                          f"A copy was autosaved at {when}"
+                          + (f" (in {document.parent})" if document else "") +
+                          ". Recover it?", parent=self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(recover)
+        box.exec()
+        return box.clickedButton() is recover
 
     def offer_recovery(self) -> bool:
-        files = self.orphaned_recovery_files()
+        """At a start without a file: offer the newest copy a crashed session left (untitled
+        work, or changes to a file). Older untitled copies go; other files' copies stay until
+        their file is opened."""
+        files = recovery.orphans()
+        stale = [p for p in files if recovery.superseded(p)]     # the file was saved since
+        for path in stale:
+            path.unlink(missing_ok=True)
+        files = [p for p in files if p not in stale]
         if not files:
             return False
-        newest = files[0]
+        offered = files[0]
+        recovered = self._recover(offered, None)
+        for path in files:
+            if path == offered or path.name.startswith("untitled-"):
+                path.unlink(missing_ok=True)
+        return recovered
+
+    def offer_recovery_of(self, document: Path) -> bool:
+        """Just opened ``document``: offer a crashed session's copy of it if newer than it."""
+        files = recovery.orphans(document)
+        newest = files[0] if files else None
         recovered = False
-        if self.ask_recover(newest):
-            try:
-                graph = _fileformat().load(newest)
-            except GraphError as exc:
-                self.window.show_message(f"Could not recover: {exc}", error=True)
-            else:
-                self.window.set_graph(graph, None, "Recovered")
-                self.window.undo_stack.resetClean()   # unsaved until the user saves it
-                self.window.update_title()
-                self.window.show_message("Recovered the autosaved graph; save it to keep it")
-                recovered = True
+        if newest is not None and recovery.mtime(newest) > recovery.mtime(document):
+            recovered = self._recover(newest, document)
         for path in files:
             path.unlink(missing_ok=True)
         return recovered
+
+    def _recover(self, path: Path, document: Path | None) -> bool:
+        found = refusals.guarded(self.window, "Could not recover the autosaved graph",
+                                 lambda: recovery.read(path))
+        if found is None:
+            return False
+        graph, source = found
+        source = document or source
+        if not self.ask_recover(path, source):
+            return False
+        self.window.set_graph(graph, source, source.name if source else "Recovered")
+        self.window.undo_stack.resetClean()         # unsaved until the user saves it
+        self.window.update_title()
+        self.autosave()                             # protected again at once, as our own copy
+        self.window.show_message("Recovered the autosaved graph; save it to keep it")
+        return True
 
 
 def _name_fonts_for_browsers(path: Path) -> None:
@@ -275,13 +329,3 @@ def _name_fonts_for_browsers(path: Path) -> None:
         generic = "monospace" if info.fixedPitch() else "sans-serif"
         return f'font-family="{info.family()}, {generic}"'
     path.write_text(re.sub(r'font-family="([^",]+)"', real, text), encoding="utf-8")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -28,14 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from backprop_studio.gui import format as fmt
-from backprop_studio.gui import theme
+from backprop_studio.gui import plain_text, theme
 from backprop_studio.gui.canvas.edge_item import EdgeItem
 from backprop_studio.gui.canvas.node_item import NodeItem
 from backprop_studio.gui.tensor_editor import TensorEditor
 
 
 def _label(text: str, color=None, mono=False, bold=False) -> QLabel:
-    label = QLabel(text)
+    label = plain_text.plain(QLabel(text))
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     style = []
@@ -79,6 +79,12 @@ class Inspector(QScrollArea):
         self.node = nodes[0].node if len(nodes) == 1 and not edges else None
         self.edge = edges[0].key if len(edges) == 1 and not nodes else None
         self.rebuild()
+
+    def show_kept_values(self) -> None:
+        """An edit was refused: rebuild the page, so every editor shows the value that stayed
+        (not the refused one typed into it)."""
+        self._signature = None
+        self.schedule()
 
     def schedule(self) -> None:
         """Coalesce many graph events (a training step, a macro) into one rebuild."""
@@ -129,6 +135,14 @@ class Inspector(QScrollArea):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        old = self.widget()
+        if old is not None:
+            # An editor that loses focus as its page goes commits what was typed in it
+            # (editingFinished, a spin box's valueChanged). The page goes because the node
+            # changed (an undo, a redo, another edit): that text is stale, and committing it
+            # would push a new edit on top of the undo and wipe the redo history.
+            for child in old.findChildren(QWidget):
+                child.blockSignals(True)
         old = self.takeWidget()
         if old is not None:
             old.hide()

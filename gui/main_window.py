@@ -10,24 +10,34 @@ Integration API (used by the animation and training views): ``graph``, ``scene``
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView
 
 from backprop_studio import engine
 from backprop_studio.engine import ComputationGraph, GraphError
-from backprop_studio.gui import actions, commands, edit_ops, icons, theme
+from backprop_studio.gui import (
+    actions,
+    commands,
+    edit_ops,
+    icons,
+    refusals,
+    theme,
+)
 from backprop_studio.gui import format as fmt
 from backprop_studio.gui import settings as app_settings
 from backprop_studio.gui.animation import install as install_animation
 from backprop_studio.gui.canvas import GraphScene, GraphView
+from backprop_studio.gui.canvas.view import dropped_files
 from backprop_studio.gui.dock_tabs import install as install_dock_tabs
 from backprop_studio.gui.file_ops import FileController
 from backprop_studio.gui.inspector import Inspector
 from backprop_studio.gui.palette import PaletteWidget
+from backprop_studio.gui.tensor_editor import check_tensor
 from backprop_studio.gui.training import install as install_training
 from backprop_studio.gui.welcome import install as install_welcome
 
@@ -52,6 +62,9 @@ class MainWindow(QMainWindow):
         self.view = GraphView(self.scene, self)
         self.setCentralWidget(self.view)
         self.files = FileController(self)
+        self.refusal_box = refusals.RefusalBox(self)
+        self.setAcceptDrops(True)
+        self.view.files_dropped.connect(self._open_dropped_later)
         self._build_docks()
         self.actions = actions.build(self)
         self._build_docks_menu()
@@ -131,6 +144,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ graph and files
     def set_graph(self, graph: ComputationGraph, path: Path | None, name: str) -> None:
         """Show a new graph (New, Open, recovery): a fresh undo history, no result yet."""
+        self.files.discard_recovery()        # the old document was saved or let go
         self.graph = graph
         self.scene.set_graph(graph)
         self.undo_stack.clear()
@@ -212,6 +226,39 @@ class MainWindow(QMainWindow):
         else:
             bar.clearMessage()
 
+    def show_refusal(self, title: str, text: str, box: bool = True) -> None:
+        """Something the user asked for was refused: the status bar, and a box (one, reused)
+        unless ``box`` is False (a paste of the wrong text)."""
+        self.show_message(f"{title}: {text}", error=True)
+        if box:
+            self.refusal_box.show(title, text)
+
+    # ------------------------------------------------------------ dropped files
+    def dragEnterEvent(self, event) -> None:
+        if dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        paths = dropped_files(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self._open_dropped_later(paths)
+        else:
+            super().dropEvent(event)
+
+    def _open_dropped_later(self, paths: list[str]) -> None:
+        """After the drop has finished: opening may ask about unsaved changes, and a dialog
+        inside a drop handler would keep the file manager's drag waiting."""
+        QTimer.singleShot(0, self, lambda: self.files.open_dropped(paths))
+
     def _on_graph_event(self, event: str, data: dict) -> None:
         maths = event not in ("node_moved",) and not (
             event == "node_changed" and data.get("what") in ("label", "view"))
@@ -238,14 +285,15 @@ class MainWindow(QMainWindow):
             commands.push(self.undo_stack, command)
             return True
         except GraphError as exc:
-            self.show_message(f"Refused: {exc}", error=True)
+            self.show_message(f"Refused: {refusals.short(str(exc))}", error=True)
+            self.inspector.show_kept_values()
             return False
 
     def rename(self, node: str, label: str) -> bool:
         label = label.strip()
         if not label:
             self.show_message("Refused: a label cannot be empty", error=True)
-            self.inspector.schedule()
+            self.inspector.show_kept_values()
             return False
         if label == self.graph.node(node)["label"]:
             return False
@@ -253,17 +301,39 @@ class MainWindow(QMainWindow):
 
     def set_config(self, node: str, key: str, value) -> bool:
         """Change a setting; a dense layer's or parameter's shape re-seeds its tensors in the
-        same undo step, so W, b and the parameter value always match their settings."""
-        if self.graph.node(node)["config"].get(key) == value:
+        same undo step, so W, b and the parameter value always match their settings. A value
+        of the wrong kind is refused with a message and the old one stays."""
+        if node not in self.graph:
             return False
-        op = self.graph.node(node)["op"]
-        with commands.macro(self.undo_stack, f"Set {self.graph.label(node)}.{key} = {value}"):
-            ok = self._push(commands.SetConfig(self.graph, node, key, value))
-            if ok and key in RESHAPING.get(op, ()):
-                spec = self.graph.op(node)
-                for name, fresh in spec.initial_tensors(self.graph.node(node)["config"]).items():
-                    self._push(commands.SetTensor(self.graph, node, name, fresh))
-        return ok
+        spec = self.graph.op(node)
+        setting = spec.setting(key)
+        try:
+            if setting is None:
+                raise ValueError(f"{spec.name} has no setting {key!r}")
+            value = setting.check(value)         # the registry's rule; 3 for a number is 3.0
+        except ValueError as exc:
+            self.show_message(f"Refused: {key} {exc}", error=True)
+            self.inspector.show_kept_values()
+            return False
+        current = self.graph.node(node)["config"].get(key)
+        if type(current) is type(value) and current == value:
+            return False
+        op = spec.name
+        try:
+            with commands.macro(self.undo_stack, f"Set {self.graph.label(node)}.{key} = "
+                                                 f"{value}"):
+                commands.push(self.undo_stack, commands.SetConfig(self.graph, node, key, value))
+                if key in RESHAPING.get(op, ()):
+                    spec = self.graph.op(node)
+                    config = self.graph.node(node)["config"]
+                    for name, fresh in spec.initial_tensors(config).items():
+                        commands.push(self.undo_stack,
+                                      commands.SetTensor(self.graph, node, name, fresh))
+        except (GraphError, ValueError, TypeError, OverflowError, MemoryError) as exc:
+            self.show_message(f"Refused: {refusals.reason(exc)}", error=True)
+            self.inspector.show_kept_values()
+            return False
+        return True
 
     def set_config_text(self, node: str, key: str, text: str) -> bool:
         """A shape typed as text, e.g. [2, 3]; refused unless a list of positive integers."""
@@ -276,12 +346,41 @@ class MainWindow(QMainWindow):
         except ValueError:
             self.show_message(f"Refused: {key} must be a list of positive whole numbers, "
                               f"like [] or [2, 3]", error=True)
-            self.inspector.schedule()
+            self.inspector.show_kept_values()
             return False
         return self.set_config(node, key, value)
 
     def set_tensor(self, node: str, name: str, value) -> bool:
+        """A new value for a node's tensor: finite numbers in a rectangular array, or refused
+        with a message (the old value stays)."""
+        try:
+            value = check_tensor(value)
+        except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
+            self.show_message(f"Refused: {name}: {refusals.reason(exc)}", error=True)
+            self.inspector.show_kept_values()
+            return False
         return self._push(commands.SetTensor(self.graph, node, name, value))
+
+    def connect_ports(self, source: str, target: str, port: str) -> bool:
+        """source → target.port, or refused with the reason (a cycle, a taken port…)."""
+        return self._push(commands.Connect(self.graph, source, target, port))
+
+    def disconnect_port(self, target: str, port: str) -> bool:
+        return self._push(commands.Disconnect(self.graph, target, port))
+
+    def move_nodes(self, moves: dict) -> bool:
+        """{node: new position} as one step; positions must be finite numbers."""
+        try:
+            moves = {n: (tuple(self.graph.node(n)["pos"]), (float(x), float(y)))
+                     for n, (x, y) in moves.items()}
+        except (GraphError, TypeError, ValueError) as exc:
+            self.show_message(f"Refused: {refusals.reason(exc)}", error=True)
+            return False
+        if not all(math.isfinite(v) for _, new in moves.values() for v in new):
+            self.show_message("Refused: a position must be a finite number", error=True)
+            return False
+        moves = {n: m for n, m in moves.items() if m[0] != m[1]}
+        return bool(moves) and self._push(commands.MoveNodes(self.graph, moves))
 
     def set_output(self, node: str | None) -> bool:
         if self.graph.nx.graph.get("output") == node:
@@ -309,12 +408,11 @@ class MainWindow(QMainWindow):
             self.delete()
 
     def paste(self) -> None:
-        try:
-            ids = edit_ops.paste(self.scene)
-        except GraphError as exc:
-            self.show_message(f"Cannot paste: {exc}", error=True)
-            return
-        self.show_message(f"Pasted {len(ids)} nodes")
+        """Ctrl+V: whatever the clipboard holds, a graph is pasted or the status bar says why."""
+        ids = refusals.guarded(self, "Cannot paste", lambda: edit_ops.paste(self.scene),
+                               box=False)
+        if ids is not None:
+            self.show_message(f"Pasted {len(ids)} nodes")
 
     def duplicate(self) -> None:
         edit_ops.duplicate_selection(self.scene)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from backprop_studio.engine.ops import CATEGORIES, REGISTRY
-from backprop_studio.gui import icons
+from backprop_studio.gui import icons, plain_text
 from backprop_studio.gui.canvas.quick_add import matches
 from backprop_studio.gui.canvas.view import OP_MIME
 
@@ -23,15 +23,16 @@ OP_ROLE = Qt.ItemDataRole.UserRole
 
 def tooltip(spec) -> str:
     """The op's forward rule and, per input port, its local gradient ∂out/∂port."""
-    rows = "".join(f"<tr><td>∂out/∂{p}</td><td>= {spec.formula[p]}</td></tr>"
+    e = plain_text.escaped          # a rule such as "1 if a < b" is text, not a tag
+    rows = "".join(f"<tr><td>∂out/∂{p}</td><td>= {e(spec.formula[p])}</td></tr>"
                    for p in spec.ports)
     extra = ""
     if spec.tensors:
         extra += f"<br>owns: {', '.join(spec.tensors)}" + (" (trainable)" if spec.trainable
                                                            else "")
-        extra += "".join(f"<br>∂out/∂{t} = {spec.formula[t]}" for t in spec.tensors
+        extra += "".join(f"<br>∂out/∂{t} = {e(spec.formula[t])}" for t in spec.tensors
                          if t in spec.formula)
-    return (f"<b>{spec.name}</b> &nbsp; {spec.symbol}<br>{spec.summary}"
+    return (f"<b>{spec.name}</b> &nbsp; {e(spec.symbol)}<br>{e(spec.summary)}"
             + (f"<table>{rows}</table>" if rows else "") + extra)
 
 

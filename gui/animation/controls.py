@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from backprop_studio.engine import explain
+from backprop_studio.gui import plain_text
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 4.0, 8.0)
 PASSES = (("both", "Forward + backward"), ("forward", "Forward pass only"),
@@ -73,7 +74,7 @@ class AnimationPanel(QWidget):
         self.check_button.setToolTip("Compare every gradient with central finite differences; "
                                      "badges show pass/fail and the relative error")
         self.check_button.clicked.connect(self.check_requested)
-        self.step_label = QLabel()
+        self.step_label = plain_text.plain(QLabel())
         self.timeline = QSlider(Qt.Orientation.Horizontal)
         self.timeline.setToolTip("Scrub to any step")
         self.timeline.setTickPosition(QSlider.TickPosition.TicksBelow)
@@ -84,12 +85,12 @@ class AnimationPanel(QWidget):
         self._scrub_timer.setSingleShot(True)
         self._scrub_timer.setInterval(0)
         self._scrub_timer.timeout.connect(self._apply_scrub)
-        self.title = QLabel()
+        self.title = plain_text.plain(QLabel())
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() + 1.5)
         font.setBold(True)
         self.title.setFont(font)
-        self.body = QLabel(HINT)
+        self.body = plain_text.plain(QLabel(HINT))
         body_font = QFont(self.body.font())
         body_font.setPointSizeF(body_font.pointSizeF() + 1.0)
         self.body.setFont(body_font)

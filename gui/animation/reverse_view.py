@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsPathItem
 
 from backprop_studio.engine import explain
-from backprop_studio.gui import theme
+from backprop_studio.gui import plain_text, theme
 from backprop_studio.gui.animation.edge_labels import SMALL, NodeBadge, Row, compact
 from backprop_studio.gui.animation.placement import label_space, place, register_nodes
 
@@ -112,8 +112,9 @@ class ReverseView(_EdgeOverlay):
                                for t in (0.25, 0.35, 0.15, 0.45, 0.6, 0.75)
                                for dy in (0, h + 10)])
             tag.tether_to(path.pointAtPercent(0.25))
-            tag.setToolTip(f"Reverse network: ∂L/∂{explain.symbol(graph, step.source)} = "
-                           f"∂L/∂{explain.symbol(graph, step.node)} {weight}")
+            tag.setToolTip(plain_text.tooltip(
+                f"Reverse network: ∂L/∂{explain.symbol(graph, step.source)} = "
+                f"∂L/∂{explain.symbol(graph, step.node)} {weight}"))
 
 
 class MagnitudeView(_EdgeOverlay):

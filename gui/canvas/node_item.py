@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
-from backprop_studio.gui import theme
+from backprop_studio.gui import plain_text, theme
 from backprop_studio.gui.canvas.readable import number_font
 
 WIDTH = 164.0           # the narrowest node; wider ones hold their label and numbers
@@ -143,9 +143,11 @@ class NodeItem(QGraphicsItem):
             self.update()
 
     def _update_tooltip(self) -> None:
-        tip = f"<b>{self.label}</b> ({self.node}) — {self.spec.name}<br>{self.spec.summary}"
+        e = plain_text.escaped
+        tip = (f"<b>{e(self.label)}</b> ({e(self.node)}) — {e(self.spec.name)}<br>"
+               f"{e(self.spec.summary)}")
         if self.error:
-            tip = f"<span style='color:#c62828'><b>Error:</b> {self.error}</span><br>" + tip
+            tip = f"<span style='color:#c62828'><b>Error:</b> {e(self.error)}</span><br>" + tip
         self.setToolTip(tip)
 
     # ------------------------------------------------------------ geometry

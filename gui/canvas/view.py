@@ -1,5 +1,6 @@
 """The canvas view: zoom around the cursor, pan (middle drag or Space+drag), rubber-band
-selection, fit, drops from the palette, and the quick-add search (Tab or double-click)."""
+selection, fit, drops from the palette (an op) and from a file manager (a graph file), and the
+quick-add search (Tab or double-click)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,16 @@ MIN_ZOOM, MAX_ZOOM = 0.03, 4.0
 FIT_MARGIN = 24.0
 
 
+def dropped_files(mime) -> list[str]:
+    """The local files in a drop's data (a file manager's URLs); [] for anything else."""
+    if not mime.hasUrls():
+        return []
+    return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+
+
 class GraphView(QGraphicsView):
     zoom_changed = Signal(float)
+    files_dropped = Signal(list)          # local paths of files dropped on the canvas
 
     def __init__(self, scene, parent=None) -> None:
         super().__init__(scene, parent)
@@ -180,19 +189,23 @@ class GraphView(QGraphicsView):
 
     # ------------------------------------------------------------ drops from the palette
     def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasFormat(OP_MIME):
+        if event.mimeData().hasFormat(OP_MIME) or dropped_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
     def dragMoveEvent(self, event) -> None:
-        if event.mimeData().hasFormat(OP_MIME):
+        if event.mimeData().hasFormat(OP_MIME) or dropped_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragMoveEvent(event)
 
     def dropEvent(self, event) -> None:
-        if event.mimeData().hasFormat(OP_MIME):
+        files = dropped_files(event.mimeData())
+        if files and not event.mimeData().hasFormat(OP_MIME):
+            event.acceptProposedAction()
+            self.files_dropped.emit(files)
+        elif event.mimeData().hasFormat(OP_MIME):
             op = bytes(event.mimeData().data(OP_MIME)).decode()
             self.scene().add_op(op, self.mapToScene(event.position().toPoint()))
             event.acceptProposedAction()

@@ -14,6 +14,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from backprop_studio.gui import plain_text
+
 from .plotting import TEXT, export_png, styled_plot
 
 RESOLUTION = 72                 # grid cells per side of the image
@@ -71,16 +73,17 @@ class BoundaryPlot(QWidget):
         names = dataset.feature_names
         if d == 2:
             self.mode = "plane"
-            item.setLabel("bottom", names[0], color=TEXT)
-            item.setLabel("left", names[1], color=TEXT)
+            item.setLabel("bottom", plain_text.escaped(names[0]), color=TEXT)
+            item.setLabel("left", plain_text.escaped(names[1]), color=TEXT)
             self._prepare_plane(dataset.X)
             labels = dataset.Y[:, 0] if k == 1 else np.argmax(dataset.Y, axis=1) / max(k - 1, 1)
             brushes = [pg.mkBrush(CLASS1 if v >= 0.5 else CLASS0) for v in labels]
             self.points.setData(dataset.X[:, 0], dataset.X[:, 1], brush=brushes)
         elif d == 1 and k == 1:
             self.mode = "curve"
-            item.setLabel("bottom", names[0], color=TEXT)
-            item.setLabel("left", dataset.target_names[0], color=TEXT)
+            item.setLabel("bottom", plain_text.escaped(names[0]), color=TEXT)
+            item.setLabel("left", plain_text.escaped(dataset.target_names[0]),
+                          color=TEXT)
             lo, hi = float(dataset.X.min()), float(dataset.X.max())
             pad = 0.05 * (hi - lo or 1.0)
             self.grid = np.linspace(lo - pad, hi + pad, 200)[:, None]

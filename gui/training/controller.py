@@ -55,6 +55,7 @@ class TrainingController(TrainingDisplay, QObject):
         self.run_total = self.run_done = self._run_base = 0
         self.before: dict | None = None     # the tensors before training (for Reset)
         self.best: float | None = None
+        self.explosion: str | None = None   # the warning shown for this trainer's loss
         self._writing = False
         self._last_canvas = self._last_boundary = self._last_text = 0.0
         self._canvas_interval = CANVAS_INTERVAL
@@ -181,7 +182,7 @@ class TrainingController(TrainingDisplay, QObject):
             return False
         self.trainer, self.mirror, self.key = trainer, mirror, settings.trainer_key()
         self.session += 1
-        self.written, self.best = 0, None
+        self.written, self.best, self.explosion = 0, None, None
         if self.before is None:
             self.before = {k: self.graph.node(k[0])["tensors"][k[1]] for k in trainer.names}
         self.view.loss_plot.clear()
@@ -314,6 +315,8 @@ class TrainingController(TrainingDisplay, QObject):
         self._write_back()
         self._show_model(self.trainer.params)
         self._show_error(err)
+        if self.explosion is not None:          # say why, and what to do, beside the NaN
+            self.say(f"{err} {self.explosion}", error=True)
         self.failed.emit(err)
         self.run_ended.emit("failed")
 

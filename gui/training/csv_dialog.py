@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from backprop_studio.engine import GraphError, datasets
+from backprop_studio.gui import plain_text
 
 from .plotting import styled_plot
 
@@ -109,8 +110,8 @@ class CsvDialog(QDialog):
         self.scatter_plot = styled_plot("Preview", "", "")
         self.scatter = pg.ScatterPlotItem(size=6, pen=pg.mkPen("w", width=0.8))
         self.scatter_plot.addItem(self.scatter)
-        self.summary = QLabel()
-        self.error = QLabel()
+        self.summary = plain_text.plain(QLabel())
+        self.error = plain_text.plain(QLabel())
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c62828;")
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
@@ -122,7 +123,8 @@ class CsvDialog(QDialog):
         top.addWidget(self.scatter_plot, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top, 2)
-        layout.addWidget(QLabel(f"First {len(self.rows)} rows of {self.path.name}:"))
+        layout.addWidget(plain_text.plain(QLabel(f"First {len(self.rows)} rows of "
+                                                 f"{self.path.name}:")))
         layout.addWidget(self.preview, 2)
         layout.addWidget(self.summary)
         layout.addWidget(self.error)

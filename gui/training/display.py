@@ -10,7 +10,7 @@ import time
 from backprop_studio.engine import GraphError, run
 from backprop_studio.engine.train import fed_inputs
 
-from .explosion import explosion_warning
+from . import explosion
 from .mirror import Mirror
 
 TEXT_INTERVAL = 0.25           # seconds between progress-text updates: four a second are
@@ -25,11 +25,11 @@ class TrainingDisplay:
             view.loss_plot.append(0, tr.history[:start])
         view.loss_plot.append(start, losses)
         view.norm_plot.append(norm_steps, norms)
+        self._check_explosion(losses)
         if len(losses):
             low = float(min(losses))
             if math.isfinite(low):
                 self.best = low if self.best is None else min(self.best, low)
-            self._warn_explosion(losses)
         now = time.perf_counter()
         if force or now - self._last_text >= TEXT_INTERVAL:
             self._last_text = now
@@ -38,14 +38,20 @@ class TrainingDisplay:
             self.panel.show_progress(self.run_done, self.run_total, len(tr.history), self._rate,
                                      last, self.best)
 
-    def _warn_explosion(self, losses) -> None:
-        """Say once per trainer that the loss explodes (see explosion.py)."""
-        if getattr(self, "_warned", None) is self.trainer:
+    def _check_explosion(self, losses) -> None:
+        """Warn once per trainer when a loss passes the engine's explosion line (1000× the
+        first; the hint: lower the learning rate); it stays in the panel until the next run."""
+        tr = self.trainer
+        if self.explosion is not None or not tr.history or not len(losses):
             return
-        text = explosion_warning(losses, self.best)
-        if text:
-            self._warned = self.trainer
-            self.panel.show_message(text, warning=True)
+        loss = explosion.exploded(float(tr.history[0]), losses)
+        if loss is not None:
+            self.explosion = explosion.warning(float(tr.history[0]), loss,
+                                               getattr(tr.optimizer, "lr", None))
+            # a warning, not an error: it stays (the write-back of the trained parameters is an
+            # edit, and an edit clears errors) until the next message replaces it
+            self.panel.show_message(self.explosion, warning=True)
+            self.window.statusBar().showMessage(self.explosion)
 
     def _after_run(self) -> None:
         tr = self.trainer

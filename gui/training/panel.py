@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from backprop_studio.engine import GraphError, datasets
+from backprop_studio.gui import plain_text
 
 from .lr_control import LearningRate
 from .run_bar import RunBar
@@ -86,7 +87,7 @@ class TrainingPanel(QWidget):
         for key, name in NAMES.items():
             self.dataset_box.addItem(name, key)
         self.dataset_box.addItem("CSV file…", CSV)
-        self.dataset_info = QLabel()
+        self.dataset_info = plain_text.plain(QLabel())
         self.dataset_info.setWordWrap(True)
         self.dataset_info.setStyleSheet("color: #666;")
         self.dataset_info.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
@@ -140,13 +141,13 @@ class TrainingPanel(QWidget):
         self.progress = RunBar()
         self.progress.setMaximum(self.steps.value())      # "0 / 1,000 steps" before a first run
         self.steps.valueChanged.connect(self._steps_changed)
-        self.stats = QLabel("Not trained yet")
+        self.stats = plain_text.plain(QLabel("Not trained yet"))
         self.stats.setTextInteractionFlags(Qt.TextSelectableByMouse)
         # Two lines, whatever they say: a label whose size follows its text relays out (and
         # repaints) the whole panel four times a second while training runs.
         self.stats.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.stats.setFixedHeight(2 * self.stats.fontMetrics().lineSpacing() + 2)
-        self.message = QLabel()
+        self.message = plain_text.plain(QLabel())
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         # Room for three lines from the start, so a message never pushes anything around.

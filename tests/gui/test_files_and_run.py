@@ -9,9 +9,9 @@ from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QImage
 
 from backprop_studio.engine import fileformat
-from backprop_studio.gui import commands
+from backprop_studio.gui import commands, recovery
 from backprop_studio.gui import settings as app_settings
-from backprop_studio.gui.file_ops import FileController
+from backprop_studio.gui.file_ops import AUTOSAVE_DELAY_MS
 
 
 def test_save_then_open_round_trip(tmp_path, cs_window, make_window):
@@ -117,18 +117,21 @@ def test_autosave_and_recovery_after_a_crash(isolated_settings, cs_window, make_
     assert not w.files.autosave()                    # nothing unsaved yet
     commands.push(w.undo_stack, commands.SetLabel(w.graph, "q", "recover me"))
     assert w.files.autosave()
-    assert w.files.recovery_file.read_text() == dumps(w)
+    graph, document = recovery.read(w.files.recovery_file)
+    assert fileformat.dumps(graph) == dumps(w) and document is None
     # pretend the process that wrote it has died
-    dead = w.files.recovery_file.with_name("autosave-999999999-1.json")
+    dead = w.files.recovery_file.with_name("untitled-999999999-1.json")
     w.files.recovery_file.rename(dead)
-    assert FileController.orphaned_recovery_files() == [dead]
+    assert recovery.orphans() == [dead]
     fresh = make_window()
-    fresh.files.ask_recover = lambda path: True
+    asked = []
+    fresh.files.ask_recover = lambda path, doc: asked.append((path, doc)) or True
     assert fresh.files.offer_recovery()
+    assert asked == [(dead, None)]
     assert fresh.graph.label("q") == "recover me"
     assert fresh.isWindowModified()
     assert not dead.exists()
-    assert w.files.timer.interval() == 30_000
+    assert w.files.timer.interval() == AUTOSAVE_DELAY_MS <= 5000
 
 
 def test_clean_close_removes_the_recovery_file(cs_window):
