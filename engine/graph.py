@@ -178,6 +178,8 @@ class ComputationGraph:
                 raise GraphError(f"{name}: {exc}", node_id, label) from None
         missing = [t for t in spec.tensors if t not in shapes]
         declared = spec.declared_shapes(cfg)
+        for name, shape in shapes.items():
+            self._check_fixed_shape(spec, cfg, name, shape, node_id, label)
         if budget is not None:
             wanted = sum(math.prod(shapes.get(t) or declared.get(t, ())) for t in spec.tensors)
             if wanted > budget:
@@ -336,16 +338,30 @@ class ComputationGraph:
         # a display setting (a dense layer drawn as neurons) leaves the maths and results alone
         self._emit("node_changed", node=node, what="view" if key in spec.display else "config")
 
-    def set_tensor(self, node: str, name: str, value) -> None:
+    def set_tensor(self, node: str, name: str, value, check_shape: bool = True) -> None:
+        """Replace one of the node's tensors. A dense layer's W and b must have the shape its
+        settings declare; ``check_shape=False`` is for an undo, which puts back a value from
+        before a reshape while the settings are still being put back."""
         spec = self.op(node)
         if name not in spec.tensors:
             raise GraphError(f"{spec.name} has no tensor {shorten(name)}", node,
                              self.label(node))
         try:
-            self.node(node)["tensors"][name] = to_tensor(value)
+            tensor = to_tensor(value)
         except ValueError as exc:
             raise GraphError(f"{name}: {exc}", node, self.label(node)) from None
+        if check_shape:
+            self._check_fixed_shape(spec, self.node(node)["config"], name, np.shape(tensor),
+                                    node, self.label(node))
+        self.node(node)["tensors"][name] = tensor
         self._emit("node_changed", node=node, what="tensors")
+
+    @staticmethod
+    def _check_fixed_shape(spec, config, name, shape, node, label) -> None:
+        fixed = spec.fixed_shapes(config).get(name)
+        if fixed is not None and tuple(shape) != fixed:
+            raise GraphError(f"{name} is {_shape_words(tuple(shape))} but the settings say "
+                             f"{_shape_words(fixed)}", node, label)
 
     def set_tensors(self, values: dict[tuple[str, str], object]) -> None:
         """Replace many tensors at once (a training step's parameters), one event per node."""
@@ -418,3 +434,7 @@ def checked_training(block) -> dict:
         except ValueError as exc:
             raise GraphError(f"training setting {key} {exc}") from None
     return out
+
+
+def _shape_words(shape: tuple[int, ...]) -> str:
+    return "a scalar" if not shape else "×".join(str(n) for n in shape)

@@ -73,6 +73,12 @@ class Op:
             return {"value": tuple(int(n) for n in cfg["shape"])}
         return {}
 
+    def fixed_shapes(self, config: dict) -> dict[str, tuple[int, ...]]:
+        """The declared shapes a given tensor must have: a dense layer's W and b follow from its
+        in_features and units. (A parameter's shape only seeds a fresh value; it binds
+        nothing.)"""
+        return self.declared_shapes(config) if self.name == "dense" else {}
+
     def initial_tensors(self, config: dict, only=None) -> dict:
         """Fresh, seeded values for the node's own tensors (a new node, or Reset parameters);
         ``only``: the names wanted (a file that gives W need not have it seeded first)."""

@@ -115,7 +115,7 @@ def check_edge(graph, source: str, target: str, port: str, shapes: dict | None =
 def refusal(spec, tensors: dict, inputs: dict, exc: Exception) -> str:
     """Both (all) input shapes in words, then what the op needs."""
     parts = [f"{p} is {describe(s)}" for p, s in inputs.items()]
-    if spec.name == "dense":
+    if spec.name == "dense" and len(np.shape(tensors.get("W", ()))) == 2:
         parts.append(f"in_features is {np.shape(tensors['W'])[0]}")
     need = NEEDS.get(spec.name)
     if need is None:

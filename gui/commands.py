@@ -228,6 +228,10 @@ class SetTensor(_SetAttribute):
     def write(self, value) -> None:
         self.graph.set_tensor(self.node, self.name, value)
 
+    def undo_edit(self) -> None:
+        # the value from before: in a reshape macro it goes back before the settings do
+        self.graph.set_tensor(self.node, self.name, copy.deepcopy(self.old), check_shape=False)
+
 
 class SetOutput(_SetAttribute):
     def __init__(self, graph, node: str | None) -> None:

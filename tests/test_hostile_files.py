@@ -185,6 +185,32 @@ def test_a_given_tensor_is_measured_before_it_is_converted(capsys, tmp_path):
     assert "not a number" in refused(capsys, tmp_path, doc_with(bools))
 
 
+def test_a_given_tensor_must_match_the_shape_its_settings_declare(capsys, tmp_path):
+    wrong_w = dense(in_features=2, units=3) | {"tensors": {"W": [[1, 2], [3, 4]]}}
+    line = refused(capsys, tmp_path, doc_with(wrong_w))
+    assert line.endswith("hostile.json: graph.nodes[0]: node d: W is 2×2 but the settings say 2×3")
+    wrong_b = dense(in_features=1, units=2) | {"tensors": {"W": [[1, 2]], "b": [0.0]}}
+    assert "b is 1 but the settings say 2" in refused(capsys, tmp_path, doc_with(wrong_b))
+    # measured, not converted: a W far larger than declared is refused before numpy makes it
+    big = dense(in_features=1, units=1) | {"tensors": {"W": [[0.5] * 2000] * 1000}}
+    with pytest.raises(GraphError, match="W is 1000×2000 but the settings say 1×1"):
+        fileformat.from_document(doc_with(big))
+    right = dense(in_features=1, units=2) | {"tensors": {"W": [[1, 2]], "b": [0.0, 1.0]}}
+    assert fileformat.from_document(doc_with(right)).node("d")["tensors"]["W"].shape == (1, 2)
+
+
+def test_an_edit_may_not_give_a_dense_layer_a_tensor_of_another_shape():
+    from backprop_studio.engine.api import Graph
+    g = Graph()
+    d = g.dense(g.input("x", [1.0, 2.0]), 2, 3)
+    before = g.node(d)["tensors"]["W"].copy()
+    with pytest.raises(GraphError, match="W is a scalar but the settings say 2×3"):
+        g.set_tensor(d, "W", 0.5)
+    np.testing.assert_array_equal(g.node(d)["tensors"]["W"], before)
+    g.set_tensor(d, "W", np.ones((2, 3)))
+    assert g.node(d)["tensors"]["W"].sum() == 6
+
+
 def test_the_total_of_a_files_tensors_is_budgeted():
     side = 2048                            # each W is exactly MAX_TENSOR_ELEMENTS
     assert side * side == limits.MAX_TENSOR_ELEMENTS

@@ -63,7 +63,7 @@ def test_every_command_undoes_to_identical_json(xor):
                      f"Move {g.label('x')}")
     check_round_trip(w, push(commands.SetLabel(g, "x", "inputs")), f"Rename {g.label('x')} to inputs")
     check_round_trip(w, push(commands.SetConfig(g, "dense", "units", 3)))
-    check_round_trip(w, push(commands.SetTensor(g, "dense", "b", [1.0, 2.0])), f"Edit {g.label('dense')}.b")
+    check_round_trip(w, push(commands.SetTensor(g, "dense", "b", [1.0, 2.0, 3.0, 4.0])), f"Edit {g.label('dense')}.b")
     check_round_trip(w, push(commands.SetTensor(g, "x", "value", 3.5)))
     check_round_trip(w, push(commands.SetOutput(g, "sigmoid_2")), f"Make {g.label('sigmoid_2')} the output")
     check_round_trip(w, push(commands.SetOutput(g, None)))
