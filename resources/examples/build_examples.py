@@ -77,8 +77,8 @@ def two_layer_sigmoid() -> Graph:
     # the ∂L/∂W and ∂L/∂b badge under the first layer)
     for layer in (z1, z2):
         g.set_config(layer, "neurons", True)
-    place(g, {x: (0, 100), z1: (204, 0), y: (933, 0), loss: (933, 110),
-              x1: (0, 455), z2: (204, 355), x2: (933, 455)})
+    place(g, {x: (0, 68), z1: (203, 0), y: (645, 0), loss: (645, 105),
+              x1: (0, 300), z2: (203, 232), x2: (645, 300)})
     return g
 
 
