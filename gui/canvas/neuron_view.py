@@ -50,6 +50,21 @@ WIDEST = ("−0.0088", "−1.2e−05", "−8888.88", "−8.8e+88")
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
+def _settle_fonts() -> None:
+    """Give the fonts the application's family. Made at import, before the QApplication when
+    main.py starts (it imports the window first), they have none, and the fallback's taller,
+    wider lines would stretch every row of the layer."""
+    from PySide6.QtGui import QGuiApplication
+    if FONT.family() or QGuiApplication.instance() is None:
+        return
+    for font in (FONT, BOLD, SYMBOL):      # in place: readable.py holds these very fonts
+        fresh = QFont()
+        fresh.setPointSizeF(font.pointSizeF())
+        fresh.setBold(font.bold())
+        fresh.setHintingPreference(font.hintingPreference())
+        font.swap(fresh)
+
+
 def number(x) -> str:
     """One scalar of the neuron view, in the canvas's number format."""
     return fmt.scalar(x).replace("-", "−")
@@ -208,6 +223,7 @@ class Geometry:
 
     def __init__(self, n_in: int, units: int, activation: bool) -> None:
         self.n_in, self.units = n_in, units
+        _settle_fonts()
         fm, bold = QFontMetricsF(FONT), QFontMetricsF(BOLD)
         self.row = max(fm.height(), bold.height())
         num = max(fm.horizontalAdvance(w) for w in WIDEST)
@@ -228,7 +244,7 @@ class Geometry:
         self.spacing = max(self.in_h, self.out_h + self.row + 8, (self.card_h + 3) * (units + 1))
         rows = max(n_in, units)
         half = max(self.in_h, self.out_h) / 2
-        self.top = HEADER + PAD + half + 4
+        self.top = HEADER + 2 + self.row + half     # a unit's name line under the header
         self.height = self.top + (rows - 1) * self.spacing + half + PAD
         self.in_x = PAD + 8
         self._rows = rows
@@ -498,12 +514,11 @@ class NeuronNodeItem(NodeItem):
 
     def _title(self) -> str:
         examples = self.layer.examples if self.layer is not None else 1
-        return f"{self.spec.symbol}   {self.label}   ·   {self.n_in} → {self.units} neurons" + \
-            (", then σ" if self.activation is not None else "") + \
-            (f"   ·   example 1 of {examples}; ∂C/∂w sums all {examples}" if examples > 1
+        return f"{self.label}" + ("  ·  then σ" if self.activation is not None else "") + \
+            (f"  ·  example 1 of {examples}; ∂C/∂w sums all {examples}" if examples > 1
              else "") + \
-            ("   ·   reverse: w × ∂C/∂z → ∂C/∂a" if self.reverse else
-             "   ·   on each weight: a × ∂C/∂z = ∂C/∂w")
+            ("  ·  reverse: w × ∂C/∂z → ∂C/∂a" if self.reverse else
+             "  ·  weights: a × ∂C/∂z = ∂C/∂w")
 
     def _title_shown(self, text: str) -> str:
         return QFontMetricsF(node_item._BOLD).elidedText(text, Qt.TextElideMode.ElideRight,
