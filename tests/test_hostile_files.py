@@ -231,8 +231,7 @@ def test_a_dense_layer_may_not_be_resized_past_the_budget_by_an_edit():
     g.set_config(d, "units", 2000)
     with pytest.raises(GraphError, match="would give W 4,000,000,000 elements"):
         g.set_config(d, "in_features", 2_000_000)
-    assert g.node(d)["config"] == {"in_features": 2, "units": 2000, "seed": 0,
-                                  "neurons": False}
+    assert g.node(d)["config"] == {"in_features": 2, "units": 2000, "seed": 0, "neurons": False}
 
 
 # ---------------------------------------------------------------- depth

@@ -241,6 +241,11 @@ class Overlay(QObject):
         badge.set_stale(self.stale)
 
     def _update_param_badge(self, node: str, item) -> None:
+        if getattr(item, "shows_param_grads", False):     # the neuron view: ∂C/∂w on each
+            badge = self.param_badges.pop(node, None)      # weight, ∂C/∂b at each neuron
+            if badge is not None:
+                self._remove(badge)
+            return
         st = self.state
         mark = explain.layer_mark(self.scene.graph, node)
         rows = []

@@ -27,25 +27,42 @@ from backprop_studio.gui import format as fmt
 from backprop_studio.gui import theme
 from backprop_studio.gui.canvas import node_item
 from backprop_studio.gui.canvas.node_item import HEADER, LOD_SHAPES, LOD_TEXT, PORT_R, NodeItem
+from backprop_studio.gui.canvas.readable import number_font
 
 SETTING = "neurons"
-PAD, GAP, PX, PY = 10.0, 8.0, 6.0, 2.0
+PAD, GAP, PX, PY = 6.0, 6.0, 4.0, 2.0
 CARD_BG = QColor(255, 255, 255, 235)
 UNIT_BG = QColor("#f3eef8")
 TEXT = QColor("#333333")
 WIRE = QColor("#9a9a94")
 
-FONT = QFont()
-FONT.setPointSizeF(12.0)       # the layer is wide: its text is larger, to read at the zoom
-# that fits two of them into a 1280 × 800 window; unhinted, so that text measured in scene
-# units lines up at any zoom (a line is painted in coloured pieces)
+FONT = number_font(QFont())
+FONT.setPointSizeF(8.5)        # as tall as the nodes' numbers: 11 px at the readable zoom Fit
+# keeps, and a layer compact enough that the seeds' 2-2-2 network fits a 1280 × 800 window;
+# unhinted, so that text measured in scene units lines up at any zoom (a line is painted in
+# coloured pieces)
 FONT.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-BOLD = QFont(FONT)
+BOLD = number_font(QFont(FONT))
 BOLD.setBold(True)
 SYMBOL = QFont(FONT)
-SYMBOL.setPointSizeF(11.0)
-WIDEST = "−0.008888"           # as wide as fmt.scalar's numbers get below 1000
+# the widest numbers fmt.scalar writes (two significant digits)
+WIDEST = ("−0.0088", "−1.2e−05", "−8888.88", "−8.8e+88")
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _settle_fonts() -> None:
+    """Give the fonts the application's family. Made at import, before the QApplication when
+    main.py starts (it imports the window first), they have none, and the fallback's taller,
+    wider lines would stretch every row of the layer."""
+    from PySide6.QtGui import QGuiApplication
+    if FONT.family() or QGuiApplication.instance() is None:
+        return
+    for font in (FONT, BOLD, SYMBOL):      # in place: readable.py holds these very fonts
+        fresh = QFont()
+        fresh.setPointSizeF(font.pointSizeF())
+        fresh.setBold(font.bold())
+        fresh.setHintingPreference(font.hintingPreference())
+        font.swap(fresh)
 
 
 def number(x) -> str:
@@ -82,20 +99,17 @@ def toggle(scene, node: str) -> None:
     from backprop_studio.gui import commands
     graph = scene.graph
     on = not bool(graph.node(node)["config"].get(SETTING))
-    old_w = scene.node_item(node).width if hasattr(scene.node_item(node), "width") \
-        else node_item.WIDTH
-    cfg = graph.node(node)["config"]
-    new_w = Geometry(int(cfg["in_features"]), int(cfg["units"]),
-                     engine_neurons.sigmoid_after(graph, node) is not None).width \
-        if on and engine_neurons.fits(graph, node) else node_item.WIDTH
+    old_w = scene.node_item(node).width
     x0 = graph.node(node)["pos"][0]
-    moves = {n: (tuple(graph.node(n)["pos"]),
-                 (graph.node(n)["pos"][0] + new_w - old_w, graph.node(n)["pos"][1]))
-             for n in graph.nodes if n != node and graph.node(n)["pos"][0] >= x0 + old_w - 1}
+    right = [n for n in graph.nodes if n != node and graph.node(n)["pos"][0] >= x0 + old_w - 1]
     what = "neurons" if on else "matrix form"
     try:
         with commands.macro(scene.undo_stack, f"Draw {graph.label(node)} as {what}"):
             commands.push(scene.undo_stack, commands.SetConfig(graph, node, SETTING, on))
+            new_w = scene.node_item(node).width        # as drawn now, with its numbers
+            moves = {n: (tuple(graph.node(n)["pos"]),
+                         (graph.node(n)["pos"][0] + new_w - old_w, graph.node(n)["pos"][1]))
+                     for n in right}
             if moves and new_w != old_w:
                 commands.push(scene.undo_stack, commands.MoveNodes(graph, moves))
     except GraphError as exc:
@@ -209,28 +223,59 @@ class Geometry:
 
     def __init__(self, n_in: int, units: int, activation: bool) -> None:
         self.n_in, self.units = n_in, units
+        _settle_fonts()
         fm, bold = QFontMetricsF(FONT), QFontMetricsF(BOLD)
         self.row = max(fm.height(), bold.height())
-        self.in_w = fm.horizontalAdvance(f"∂C/∂a = {WIDEST}") + 2 * PX
-        self.out_w = fm.horizontalAdvance(f"∂C/∂z = {WIDEST}") + 2 * PX
-        # a row of a card: an activation (0…1 after a sigmoid) × a gradient
-        self.card_w = max(bold.horizontalAdvance(f"∂C/∂w⁸₈₈ = {WIDEST}"),
-                          fm.horizontalAdvance(f"0.9999 × {WIDEST}")) + 2 * PX
+        num = max(fm.horizontalAdvance(w) for w in WIDEST)
+        self.in_w = fm.horizontalAdvance("∂C/∂a = ") + num + 2 * PX
+        # a neuron's name and ∂C/∂b sit on the line above it
+        self.out_w = max(fm.horizontalAdvance("∂C/∂z = ") + num + 2 * PX,
+                         fm.horizontalAdvance("z₈") + 12 + fm.horizontalAdvance("∂C/∂b = ")
+                         + num + 4)
+        # a card's rows: a × ∂C/∂z, and ∂C/∂w
+        self.card_w = max(bold.horizontalAdvance("∂C/∂w⁸₈₈ = ") + max(
+            bold.horizontalAdvance(w) for w in WIDEST),
+            fm.horizontalAdvance(" × ") + 2 * num) + 2 * PX
         self.in_h = 2 * self.row + 2 * PY
+        # z, σ'(z) when a sigmoid follows, and ∂C/∂z
         self.out_h = (3 if activation else 2) * self.row + 2 * PY
         self.card_h = 2 * self.row + 2 * PY
         self.t = 1.0 / (units + 1)
-        self.spacing = max(self.in_h, self.out_h + 20, (self.card_h + 4) * (units + 1))
-        self.span = max((self.card_w / 2 + GAP) / self.t, self.card_w + 2 * GAP)
+        self.spacing = max(self.in_h, self.out_h + self.row + 8, (self.card_h + 3) * (units + 1))
         rows = max(n_in, units)
         half = max(self.in_h, self.out_h) / 2
-        self.top = HEADER + PAD + half + 4
+        self.top = HEADER + 2 + self.row + half     # a unit's name line under the header
         self.height = self.top + (rows - 1) * self.spacing + half + PAD
-        self.in_x = PAD + 14
-        self.out_x = self.in_x + self.in_w + self.span
-        self.width = self.out_x + self.out_w + PAD
-        self.mid = (HEADER + self.height) / 2
+        self.in_x = PAD + 8
         self._rows = rows
+        self.mid = (HEADER + self.height) / 2
+        self._t: dict = {}
+        self._set_span(self.card_w + 2 * GAP)
+        # the narrowest span at which no card covers a unit or another card
+        while self._crowded() and self.span < 4 * (self.card_w + 2 * GAP):
+            self._set_span(self.span + 4)
+        self.width = self.out_x + self.out_w + PAD
+
+    def _set_span(self, span: float) -> None:
+        """Units ``span`` apart; each card at 1/(K+1) along its edge (so no two share a
+        place), or half way when that would cover a unit (an edge level with its units)."""
+        self.span = span
+        self.out_x = self.in_x + self.in_w + span
+        self._t = {}
+        units = [self.input_rect(n) for n in range(self.n_in)] + \
+            [self.neuron_rect(m) for m in range(self.units)]
+        for n in range(self.n_in):
+            for m in range(self.units):
+                self._t[n, m] = self.t
+                if any(_near(self.card_rect(n, m), u) for u in units):
+                    self._t[n, m] = 0.5
+
+    def _crowded(self) -> bool:
+        units = [self.input_rect(n) for n in range(self.n_in)] + \
+            [self.neuron_rect(m) for m in range(self.units)]
+        cards = [self.card_rect(n, m) for n in range(self.n_in) for m in range(self.units)]
+        return any(_near(c, u) for c in cards for u in units) or \
+            any(_near(a, b) for i, a in enumerate(cards) for b in cards[i + 1:])
 
     def _y(self, i: int, count: int) -> float:
         return self.top + (i + (self._rows - count) / 2) * self.spacing
@@ -249,13 +294,15 @@ class Geometry:
 
     def card_rect(self, n: int, m: int) -> QRectF:
         start, end = self.wire(n, m)
-        centre = start + (end - start) * self.t
+        centre = start + (end - start) * self._t.get((n, m), self.t)
         return QRectF(centre.x() - self.card_w / 2, centre.y() - self.card_h / 2,
                       self.card_w, self.card_h)
 
 
 class NeuronNodeItem(NodeItem):
     """A dense node drawn neuron by neuron; ports, selection and moving as any node."""
+
+    shows_param_grads = True        # ∂C/∂w on every weight, ∂C/∂b at every neuron: no badge
 
     def __init__(self, graph, node: str) -> None:
         self.layer = None                 # engine.neurons.NeuronLayer of the shown Result
@@ -275,10 +322,17 @@ class NeuronNodeItem(NodeItem):
         self.activation = engine_neurons.sigmoid_after(self.graph, self.node)
         self.geo = Geometry(self.n_in, self.units, self.activation is not None)
         super().refresh()
+
+    def _resize(self) -> None:
+        """The layer's size is its Geometry's, whatever the node's value texts would need."""
+        width, height = self.geo.width, self.geo.height
+        if getattr(self, "_rect", None) == QRectF(0, 0, width, height):
+            return
         self.prepareGeometryChange()
-        self.width, self.height = self.geo.width, self.geo.height
-        self._rect = QRectF(0, 0, self.width, self.height)
-        self.update()
+        self.width, self.height = width, height
+        self._rect = QRectF(0, 0, width, height)
+        for edge in self.edges:
+            edge.update_path()
 
     def show_layer(self, layer, shown: Shown | None = None, stale: bool = False) -> None:
         """The numbers of one Result (None: none), and which of them to show."""
@@ -327,6 +381,14 @@ class NeuronNodeItem(NodeItem):
                     abs(p.y() - self.geo.mid) <= self.height / 2):
             return ("in", "x")
         return None
+
+    def painted_texts(self) -> list[node_item.PaintedText]:
+        """The title and every number of the layer, as painted (the readability tests)."""
+        title = self._title()
+        out = [node_item.PaintedText("label", title, self._title_shown(title), node_item._BOLD)]
+        out += [node_item.PaintedText(role if role != "text" else "label", text, text, font)
+                for _, font, text, role, _ in self._texts()]
+        return out
 
     def text_rects(self) -> list[tuple[QRectF, QFont, str]]:
         """Every number painted, as (rect in item coordinates, font, text): what the
@@ -388,6 +450,12 @@ class NeuronNodeItem(NodeItem):
             lines.append([(f"∂C/∂z = {_terms(nu.dz)}", "grad", FONT)]
                          if m < n_dz and nu.dz is not None else None)
             rows(geo.neuron_rect(m), lines)
+            if m < n_w and nu.dbias is not None:   # ∂C/∂b_m, summed over the batch, arrives
+                text = f"∂C/∂b = {number(nu.dbias)}"        # with ∂C/∂w: above the neuron
+                rect = geo.neuron_rect(m)
+                w = QFontMetricsF(FONT).horizontalAdvance(text)
+                out.append((QRectF(rect.right() - 4 - w, rect.top() - geo.row, w, geo.row),
+                            FONT, text, "grad", Qt.AlignmentFlag.AlignRight))
         for wt in layer.weights:
             n, m = wt.n, wt.m
             has_dz = m < n_dz and wt.dz is not None
@@ -440,17 +508,21 @@ class NeuronNodeItem(NodeItem):
         painter.fillPath(header.united(cut), self.color)
         painter.setPen(QColor("white"))
         painter.setFont(node_item._BOLD)
-        examples = self.layer.examples if self.layer is not None else 1
-        text = f"{self.spec.symbol}   {self.label}   ·   {self.n_in} → {self.units} neurons" + \
-            (", then σ" if self.activation is not None else "") + \
-            (f"   ·   example 1 of {examples}; ∂C/∂w sums all {examples}" if examples > 1
-             else "") + \
-            ("   ·   reverse network: w × ∂C/∂z → ∂C/∂a" if self.reverse else
-             "   ·   on each weight: a × ∂C/∂z = ∂C/∂w")
         painter.drawText(QRectF(8, 0, self.width - 16, HEADER),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                         QFontMetricsF(node_item._BOLD).elidedText(
-                             text, Qt.TextElideMode.ElideRight, self.width - 16))
+                         self._title_shown(self._title()))
+
+    def _title(self) -> str:
+        examples = self.layer.examples if self.layer is not None else 1
+        return f"{self.label}" + ("  ·  then σ" if self.activation is not None else "") + \
+            (f"  ·  example 1 of {examples}; ∂C/∂w sums all {examples}" if examples > 1
+             else "") + \
+            ("  ·  reverse: w × ∂C/∂z → ∂C/∂a" if self.reverse else
+             "  ·  weights: a × ∂C/∂z = ∂C/∂w")
+
+    def _title_shown(self, text: str) -> str:
+        return QFontMetricsF(node_item._BOLD).elidedText(text, Qt.TextElideMode.ElideRight,
+                                                         self.width - 16)
 
     def _paint_wires(self, painter, pal) -> None:
         geo = self.geo
@@ -485,8 +557,7 @@ class NeuronNodeItem(NodeItem):
             self._symbol(painter, geo.input_rect(n), f"a{sub(n)}")
         for m in range(self.units):
             self._unit(painter, geo.neuron_rect(m), ("out", m) in self.active, pal)
-            self._symbol(painter, geo.neuron_rect(m),
-                         f"z{sub(m)}" + (" → σ" if self.activation else ""))
+            self._symbol(painter, geo.neuron_rect(m), f"z{sub(m)}")
 
     def _unit(self, painter, rect, lit, pal) -> None:
         painter.setPen(QPen(pal.grad if lit else self.color, 3.0 if lit else 1.6))
@@ -522,6 +593,11 @@ class NeuronNodeItem(NodeItem):
 
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-PORT_R - 3, -3, PORT_R + 3, 3)
+
+
+def _near(a: QRectF, b: QRectF, gap: float = 2.0) -> bool:
+    """Whether two rectangles come closer than ``gap``."""
+    return a.adjusted(-gap, -gap, gap, gap).intersects(b)
 
 
 def _terms(values) -> str:

@@ -72,13 +72,14 @@ def two_layer_sigmoid() -> Graph:
     loss = g.mse(x2, y, label="L = ½‖x² − y‖²")
     g.set_output(loss)
     g.training(dataset="seeds", optimizer="sgd", lr=0.5, batch_size=1, steps=1000, seed=0)
-    # drawn as the seeds' figure: neurons and one weight per edge, in two rows (the layers are
-    # wide: 689 × 245 at their 12 pt text, ports at mid-height 136; the rows leave room for
-    # the ∂L/∂W and ∂L/∂b badge under the first layer)
+    # drawn as the seeds' figure: neurons and one weight per edge, in two rows between the
+    # inputs and σ on the left and y, the loss and σ on the right (the layers are 408 × 187,
+    # ports at mid-height 106; the gap between the rows holds the edge labels), so that every
+    # term of both layers is in view at 11 px in a 1280 × 800 window
     for layer in (z1, z2):
         g.set_config(layer, "neurons", True)
-    place(g, {x: (0, 100), z1: (204, 0), y: (933, 0), loss: (933, 110),
-              x1: (0, 455), z2: (204, 355), x2: (933, 455)})
+    place(g, {x: (0, 71), z1: (203, 0), y: (645, 0), loss: (645, 105),
+              x1: (0, 308), z2: (203, 237), x2: (645, 308)})
     return g
 
 

@@ -48,16 +48,20 @@ def test_two_layer_sigmoid_opens_in_neuron_view_with_every_term_readable(opened)
     texts = []
     for item in layers:
         texts += painted(window, item)
-    # per layer: 2 inputs × (a, ∂C/∂a), 2 neurons × (z, σ'(z), ∂C/∂z), 4 weights × (a, ×,
-    # ∂C/∂z, ∂C/∂w)
-    assert len(texts) == 2 * (2 * 2 + 2 * 3 + 4 * 4)
+    # per layer: 2 inputs × (a, ∂C/∂a), 2 neurons × (z, σ'(z), ∂C/∂z, ∂C/∂b), 4 weights ×
+    # (a, ×, ∂C/∂z, ∂C/∂w)
+    assert len(texts) == 2 * (2 * 2 + 2 * 4 + 4 * 4)
     for text, height, rect, fits in texts:
         assert height >= MIN_PX, (text, height)
         assert viewport.contains(rect), (text, rect, viewport)
         assert "…" not in text and fits, text
     shown = {t for t, *_ in texts}
-    # the classic example's numbers, from the engine's records
-    assert {"∂C/∂w²₁₁ = 0.08217", "∂C/∂w¹₁₁ = 0.000439", "σ'(z) = 0.1868", "0.5933"} <= shown
+    # the classic example's numbers (∂C/∂w²₁₁ = 0.082167, ∂C/∂w¹₁₁ = 0.000439, σ'(z²₁) =
+    # 0.1868, a¹₁ = 0.5933, ∂C/∂b²₁ = 0.1385) in the canvas's two significant digits
+    assert {"∂C/∂w²₁₁ = 0.082", "∂C/∂w¹₁₁ = 0.00044", "σ'(z) = 0.19", "0.59",
+            "∂C/∂b = 0.14"} <= shown
+    # the neuron view shows ∂C/∂W and ∂C/∂b itself: no ∂L/∂W badge under its layers
+    assert not window.animation.overlay.param_badges
 
 
 def test_text_rects_match_the_engine_records(opened):
@@ -124,7 +128,7 @@ def test_backward_animation_goes_neuron_by_neuron(opened):
                  if s.kind == "param" and s.node == item.node and s.step.port == "W")
     ctl.seek(param.index + 1, animate=True)            # the ∂C/∂W step, its pulse starting
     dws = lambda: [t for _, _, t in item.text_rects() if t.startswith("∂C/∂w")]  # noqa: E731
-    assert dws() == ["∂C/∂w²₁₁ = 0.08217", "∂C/∂w²₂₁ = 0.08267"]    # neuron 1's weights
+    assert dws() == ["∂C/∂w²₁₁ = 0.082", "∂C/∂w²₂₁ = 0.083"]    # neuron 1's weights
     assert {("out", 0), ("w", 0, 0), ("w", 1, 0)} == item.active
     ctl.advance(0.6)                                  # past half of the step: neuron 2 too
     assert len(dws()) == 4 and ("out", 1) in item.active
@@ -140,8 +144,8 @@ def test_the_reverse_view_shows_the_reverse_network_in_the_layer(opened):
     assert item.reverse
     texts = [t for _, _, t in item.text_rects()]
     # ∂C/∂a₁ = w₁₁·∂C/∂z₁ + w₁₂·∂C/∂z₂: the terms 0.40·0.1385 and 0.50·(−0.0381)
-    assert "→ a₁: 0.0554" in texts and "→ a₁: −0.01905" in texts
-    assert "∂C/∂a = 0.03635" in texts
+    assert "→ a₁: 0.055" in texts and "→ a₁: −0.019" in texts
+    assert "∂C/∂a = 0.036" in texts
     anim.reverse_action.setChecked(False)
     assert not item.reverse
 
