@@ -25,9 +25,12 @@ def open_window(path: str | None = None, recover: bool = True):
     serial_painting()
     from PySide6.QtWidgets import QApplication
 
+    # before the window's modules are imported: the fonts they make at import resolve only
+    # once a QApplication exists (made earlier, a QFont falls back to a face with 17 px lines
+    # where the canvas measured 12.8, and the painted text is not what Fit planned for)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
     from backprop_studio.gui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Backprop Studio")
     app.setOrganizationName("BackpropStudio")
     app.setDesktopFileName("backprop-studio")          # resources/backprop-studio.desktop

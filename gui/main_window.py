@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView
 
@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 860)
+            self.resize(first_size(self.screen().availableGeometry().size()))
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
         snap = s.value("canvas/snap", False)
@@ -466,3 +466,9 @@ class MainWindow(QMainWindow):
         self.files.discard_recovery()
         theme.remove_listener(self._palette_changed)
         event.accept()
+
+
+def first_size(available: QSize) -> QSize:
+    """The window's size on a first start: 1400×860, or the screen's available area when that
+    is smaller (a 1280×800 laptop gets a window it can show whole, status bar included)."""
+    return QSize(min(1400, available.width()), min(860, available.height()))

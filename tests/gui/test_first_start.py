@@ -67,3 +67,11 @@ def test_a_bundled_example_named_on_the_command_line_counts_as_an_example(tmp_pa
     example = fileformat.example_paths()[0]
     assert _is_example(str(example))
     assert not _is_example(str(tmp_path / example.name))
+
+
+def test_a_first_start_fits_a_small_screen():
+    from PySide6.QtCore import QSize
+
+    from backprop_studio.gui.main_window import first_size
+    assert first_size(QSize(1280, 770)) == QSize(1280, 770)      # a 1280×800 screen less a panel
+    assert first_size(QSize(1920, 1050)) == QSize(1400, 860)
