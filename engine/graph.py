@@ -325,7 +325,8 @@ class ComputationGraph:
 
     def set_config(self, node: str, key: str, value) -> None:
         """Change one setting, checked against the op's declaration; a setting that sizes a
-        tensor (a dense layer's units) is refused if the size would break the budget."""
+        tensor (a dense layer's units) is refused if the size would break the budget, and
+        re-seeds that tensor at its new shape."""
         spec = self.op(node)
         value = self._checked_setting(spec, key, value, node, self.label(node))
         cfg = {**self.node(node)["config"], key: value}
@@ -335,6 +336,13 @@ class ComputationGraph:
                                  f"{math.prod(shape):,} elements; a tensor may hold at most "
                                  f"{MAX_TENSOR_ELEMENTS:,}", node, self.label(node))
         self.node(node)["config"][key] = value
+        # a tensor whose declared shape this changes (a dense layer's W after units) is seeded
+        # afresh at the new shape, so the node never holds a W its settings contradict
+        tensors = self.node(node)["tensors"]
+        stale = [name for name, shape in spec.fixed_shapes(cfg).items()
+                 if np.shape(tensors.get(name)) != shape]
+        if stale:
+            tensors.update(spec.initial_tensors(cfg, only=stale))
         # a display setting (a dense layer drawn as neurons) leaves the maths and results alone
         self._emit("node_changed", node=node, what="view" if key in spec.display else "config")
 

@@ -10,6 +10,8 @@ wraps into bands, one below the other, like lines of text.
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 
 from .graph import ComputationGraph
@@ -50,21 +52,32 @@ def _has_tensors(graph: ComputationGraph) -> bool:
     return False
 
 
-def _columns(graph: ComputationGraph) -> list[list[str]]:
+def _columns(graph: ComputationGraph) -> tuple[list[list[str]], set[str]]:
+    """The nodes by column, and the leaves that go under their column's computed nodes."""
     g = graph.nx
     rank: dict[str, int] = {}
     for node in nx.topological_sort(g):
         preds = list(g.predecessors(node))
         rank[node] = 1 + max((rank[p] for p in preds), default=-1)
+    under: set[str] = set()
     for node in reversed(list(nx.topological_sort(g))):
         succ = list(g.successors(node))       # a leaf far from its consumer (y at the loss)
-        if not list(g.predecessors(node)) and succ and min(rank[s] for s in succ) > 2:
-            rank[node] = min(rank[s] for s in succ) - 1       # goes next to it
+        if list(g.predecessors(node)) or not succ:
+            continue
+        nearest = min(rank[s] for s in succ)
+        if nearest > 2:
+            rank[node] = nearest - 1                          # goes next to it
+        elif nearest == 2:
+            # a leaf one column short (z at CS231n's multiply): its edge would run behind
+            # the node between and look like one of its inputs, so it goes beside its
+            # consumer, under that column's node, as CS231n draws z under q
+            rank[node] = 1
+            under.add(node)
     order = {node: i for i, node in enumerate(g)}
     columns: list[list[str]] = [[] for _ in range(max(rank.values(), default=-1) + 1)]
     for node in sorted(rank, key=order.__getitem__):
         columns[rank[node]].append(node)
-    return columns
+    return columns, under
 
 
 def layered_positions(graph: ComputationGraph, width: float = WIDTH
@@ -77,7 +90,7 @@ def layered_positions(graph: ComputationGraph, width: float = WIDTH
     tallest), whichever lies higher, just below what is placed above it."""
     if not len(graph):
         return {}
-    columns = _columns(graph)
+    columns, under = _columns(graph)
     tensors = _has_tensors(graph)
     room = LABEL_ROOM_TENSOR if tensors else LABEL_ROOM_SCALAR
     sizes = {}
@@ -90,6 +103,8 @@ def layered_positions(graph: ComputationGraph, width: float = WIDTH
     def ordered(col):
         def key(n):
             near = [y_of[p] for p in g.predecessors(n) if p in y_of]
+            if n in under:
+                return (math.inf, col.index(n))
             return (sum(near) / len(near) if near else col.index(n), col.index(n))
         return sorted(col, key=key)
 

@@ -216,6 +216,16 @@ class SetConfig(_SetAttribute):
     def write(self, value) -> None:
         self.graph.set_config(self.node, self.key, value)
 
+    def do(self) -> None:
+        # a setting that resizes W and b re-seeds them: keep what they were, for the undo
+        self.tensors = copy.deepcopy(self.graph.node(self.node)["tensors"])
+        super().do()
+
+    def undo_edit(self) -> None:
+        super().undo_edit()
+        for name, value in self.tensors.items():
+            self.graph.set_tensor(self.node, name, copy.deepcopy(value), check_shape=False)
+
 
 class SetTensor(_SetAttribute):
     def __init__(self, graph, node: str, name: str, value) -> None:

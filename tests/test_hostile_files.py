@@ -199,6 +199,16 @@ def test_a_given_tensor_must_match_the_shape_its_settings_declare(capsys, tmp_pa
     assert fileformat.from_document(doc_with(right)).node("d")["tensors"]["W"].shape == (1, 2)
 
 
+def test_resizing_a_dense_layer_reseeds_w_and_b_so_its_file_loads(tmp_path):
+    from backprop_studio.engine.api import Graph
+    g = Graph()
+    d = g.dense(g.input("x", [1.0, 2.0]), 2, 2)
+    g.set_config(d, "units", 3)
+    assert g.node(d)["tensors"]["W"].shape == (2, 3) and g.node(d)["tensors"]["b"].shape == (3,)
+    fileformat.save(g, tmp_path / "g.json")
+    assert fileformat.dumps(fileformat.load(tmp_path / "g.json")) == fileformat.dumps(g)
+
+
 def test_an_edit_may_not_give_a_dense_layer_a_tensor_of_another_shape():
     from backprop_studio.engine.api import Graph
     g = Graph()

@@ -17,14 +17,14 @@ def _rects(graph, pos):
             for n, (x, y) in pos.items()}
 
 
-def test_cs231n_columns_as_the_figure():
+def test_cs231n_columns_z_under_q_so_its_edge_passes_behind_nothing():
     g = Graph()
     x, y, z = g.input("x", -2.0), g.input("y", 5.0), g.input("z", -4.0)
     q = g.add(x, y, label="q")
     f = g.multiply(q, z, label="f")
     pos = layered_positions(g)
-    assert pos[x][0] == pos[y][0] == pos[z][0] == 0 < pos[q][0] < pos[f][0]
-    assert pos[x][1] < pos[y][1] < pos[z][1]
+    assert pos[x][0] == pos[y][0] == 0 < pos[q][0] == pos[z][0] < pos[f][0]
+    assert pos[x][1] < pos[y][1] and pos[q][1] < pos[z][1]
 
 
 @pytest.mark.parametrize("path", fileformat.example_paths(), ids=lambda p: p.stem)
