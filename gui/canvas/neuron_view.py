@@ -485,14 +485,7 @@ class NeuronNodeItem(NodeItem):
         if lod < LOD_SHAPES:
             painter.fillRect(rect, self.color)
             return
-        border = QPen(theme.NODE_BORDER, 1.0)
-        if self.isSelected():
-            border = QPen(pal.highlight, 2.5)
-        if self.error:
-            border = QPen(pal.error, 3.0)
-        painter.setPen(border)
-        painter.setBrush(theme.NODE_BG)
-        painter.drawRoundedRect(rect, 6, 6)
+        self._paint_frame(painter, pal, rect)
         self._paint_title(painter)
         self._paint_wires(painter, pal)
         self._paint_units(painter, pal)

@@ -203,6 +203,17 @@ class NodeItem(QGraphicsItem):
         return super().itemChange(change, value)
 
     # ------------------------------------------------------------ painting
+    def _paint_frame(self, painter, pal, rect) -> None:
+        """The body's rounded box: a thin border, the highlight when selected, red on error."""
+        border = QPen(theme.NODE_BORDER, 1.0)
+        if self.isSelected():
+            border = QPen(pal.highlight, 2.5)
+        if self.error:
+            border = QPen(pal.error, 3.0)
+        painter.setPen(border)
+        painter.setBrush(theme.NODE_BG)
+        painter.drawRoundedRect(rect, 6, 6)
+
     def paint(self, painter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         pal = theme.current()
@@ -221,14 +232,7 @@ class NodeItem(QGraphicsItem):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(halo)
             painter.drawRoundedRect(rect.adjusted(-6, -6, 6, 6), 10, 10)
-        border = QPen(theme.NODE_BORDER, 1.0)
-        if self.isSelected():
-            border = QPen(pal.highlight, 2.5)
-        if self.error:
-            border = QPen(pal.error, 3.0)
-        painter.setPen(border)
-        painter.setBrush(theme.NODE_BG)
-        painter.drawRoundedRect(rect, 6, 6)
+        self._paint_frame(painter, pal, rect)
         header = QPainterPath()
         header.addRoundedRect(QRectF(0.5, 0.5, self.width - 1, HEADER), 5.5, 5.5)
         cut = QPainterPath()
