@@ -1,5 +1,5 @@
 """Every limit on what a graph file or CSV may hold, in one place (README's File format section
-quotes these numbers; tests/test_hostile_files.py tries each one).
+quotes these numbers; tests/test_hostile_files.py and test_hostile_sizes.py try each one).
 
 The limits bound what loading costs: a file is refused before it is read when it is too big, a
 size a file declares is checked before anything of that size is allocated, and nothing a file

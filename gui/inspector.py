@@ -234,7 +234,7 @@ class Inspector(QScrollArea):
                 edit.editingFinished.connect(lambda: w.set_config(node, key, edit.text()))
             return edit
         if kind == "bool":
-            from backprop_studio.gui.canvas.neuron_view import settings_checkbox
+            from backprop_studio.gui.canvas.neuron_toggle import settings_checkbox
             return settings_checkbox(w, node, key, value)
         low = setting.min if setting is not None and setting.min is not None else -1e6
         high = setting.max if setting is not None and setting.max is not None else 1e6

@@ -7,7 +7,8 @@ layer feeds a sigmoid, and ∂C/∂z_m; each input a_n and ∂C/∂a_n. In the r
 arrows point back to the inputs and each card shows × w_nm applied to ∂C/∂z_m, the terms of
 ∂C/∂a_n = Σ_m w_nm ∂C/∂z_m. The numbers are ``engine.neurons.expand_dense``'s records of a
 Result; nothing is computed here. The layer's ``neurons`` setting (the context menu or the
-inspector) switches between this and the one-node matrix form.
+inspector, neuron_toggle.py) switches between this and the one-node matrix form; what an
+animation step reveals of it is neuron_reveal.py's.
 
 All cards of a layer sit in one column, at a fraction 1/(K+1) along their edges (K units):
 edge (n, m) then crosses that column at height (K·n + m)·S/(K+1) (S the row spacing), so no two
@@ -16,20 +17,18 @@ cards share a place and each sits on its own edge.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QCheckBox
 
 from backprop_studio.engine import neurons as engine_neurons
 from backprop_studio.gui import format as fmt
 from backprop_studio.gui import theme
 from backprop_studio.gui.canvas import node_item
+from backprop_studio.gui.canvas.neuron_reveal import Shown, shown_at
+from backprop_studio.gui.canvas.neuron_toggle import SETTING
 from backprop_studio.gui.canvas.node_item import HEADER, LOD_SHAPES, LOD_TEXT, PORT_R, NodeItem
 from backprop_studio.gui.canvas.readable import number_font
 
-SETTING = "neurons"
 PAD, GAP, PX, PY = 6.0, 6.0, 4.0, 2.0
 CARD_BG = QColor(255, 255, 255, 235)
 UNIT_BG = QColor("#f3eef8")
@@ -90,132 +89,6 @@ def layer_of(graph, result, node: str):
         return engine_neurons.expand_dense(graph, result, node)
     except (ValueError, KeyError, IndexError):
         return None
-
-
-def toggle(scene, node: str) -> None:
-    """Switch a dense layer between neurons and matrix form, moving the nodes to its right by
-    as much as it grows or shrinks: one undo step."""
-    from backprop_studio.engine import GraphError
-    from backprop_studio.gui import commands
-    graph = scene.graph
-    on = not bool(graph.node(node)["config"].get(SETTING))
-    old_w = scene.node_item(node).width
-    x0 = graph.node(node)["pos"][0]
-    right = [n for n in graph.nodes if n != node and graph.node(n)["pos"][0] >= x0 + old_w - 1]
-    what = "neurons" if on else "matrix form"
-    try:
-        with commands.macro(scene.undo_stack, f"Draw {graph.label(node)} as {what}"):
-            commands.push(scene.undo_stack, commands.SetConfig(graph, node, SETTING, on))
-            new_w = scene.node_item(node).width        # as drawn now, with its numbers
-            moves = {n: (tuple(graph.node(n)["pos"]),
-                         (graph.node(n)["pos"][0] + new_w - old_w, graph.node(n)["pos"][1]))
-                     for n in right}
-            if moves and new_w != old_w:
-                commands.push(scene.undo_stack, commands.MoveNodes(graph, moves))
-    except GraphError as exc:
-        scene.message.emit(f"Refused: {exc}")
-
-
-def dense_menu(scene, node: str):
-    """The dense layer's menu (neurons and weights, or the matrix form), or None for another
-    op."""
-    from PySide6.QtWidgets import QMenu
-    graph = scene.graph
-    if graph.op(node).name != "dense":
-        return None
-    menu = QMenu()
-    act = menu.addAction("Draw as Neurons and Weights")
-    act.setCheckable(True)
-    act.setChecked(bool(graph.node(node)["config"].get(SETTING)))
-    if not engine_neurons.fits(graph, node):
-        act.setEnabled(False)
-        act.setText(f"Draw as Neurons and Weights (up to {engine_neurons.MAX_UNITS} × "
-                    f"{engine_neurons.MAX_UNITS})")
-    act.triggered.connect(lambda: toggle(scene, node))
-    return menu
-
-
-def context_menu(scene, node: str, screen_pos) -> bool:
-    """Show the node's menu at ``screen_pos``; False if ``node`` has none."""
-    menu = dense_menu(scene, node)
-    if menu is None:
-        return False
-    menu.exec(screen_pos)
-    return True
-
-
-def settings_checkbox(window, node: str, key: str, value: bool) -> QCheckBox:
-    """The inspector's editor for a yes/no setting (a dense layer's ``neurons``)."""
-    text = "Draw as neurons and weights" if key == SETTING else key
-    box = QCheckBox(text)
-    box.setChecked(bool(value))
-    if key == SETTING:
-        box.setToolTip("Show every unit and every weight w_nm with a, ∂C/∂z and ∂C/∂w, as the "
-                       "seeds draw networks (layers up to 8 × 8)")
-        box.setEnabled(engine_neurons.fits(window.graph, node))
-        box.toggled.connect(
-            lambda on: toggle(window.scene, node)
-            if bool(on) != bool(window.graph.node(node)["config"].get(key)) else None)
-    else:
-        box.toggled.connect(lambda on: window.set_config(node, key, bool(on)))
-    return box
-
-
-@dataclass
-class Shown:
-    """Which of the layer's numbers are on screen: all after Run; during the animation, what
-    the cursor has reached. ``reveal`` = (term, progress) shows ``term`` unit by unit."""
-    a: bool = True
-    z: bool = True
-    slope: bool = True
-    dz: bool = True
-    da: bool = True
-    dw: bool = True
-    reveal: tuple | None = None      # ((term, …), progress 0…1)
-
-    def count(self, term: str, total: int) -> int:
-        """How many units of ``term`` show: all, none, or during its reveal the first few."""
-        if self.reveal is not None and term in self.reveal[0]:
-            return revealed(self.reveal[1], total)
-        return total if getattr(self, term) else 0
-
-
-def revealed(progress: float, total: int) -> int:
-    """Units shown at ``progress`` of a step that goes through ``total`` units one by one."""
-    return max(1, min(total, int(progress * total + 1e-9) + 1))
-
-
-def shown_at(graph, node: str, state, active, progress: float):
-    """What the animation shows of layer ``node`` (a Shown) and which units the active step
-    lights, from the Timeline's DisplayState and the step just taken: the forward step fills
-    z neuron by neuron, the step into σ gives σ'(z) and ∂C/∂z neuron by neuron, the step back
-    to the input runs the reverse network input by input, and ∂C/∂W comes neuron by neuron."""
-    src = graph.source_of(node, "x")
-    act = engine_neurons.sigmoid_after(graph, node)
-    edge_in, edge_out = (src, node, "x"), (node, act, "z")
-    shown = Shown(a=src in state.node_value, z=node in state.node_value,
-                  slope=edge_out in state.edge_grad, dz=node in state.node_grad,
-                  da=edge_in in state.edge_grad, dw=(node, "W") in state.params)
-    cfg = graph.node(node)["config"]
-    n_in, units = int(cfg["in_features"]), int(cfg["units"])
-    lit: set = set()
-    step = active.step if active is not None else None
-    if active is not None and active.kind == "forward" and active.node == node:
-        shown.reveal = (("z",), progress)
-        m = revealed(progress, units) - 1
-        lit = {("out", m)} | {("w", n, m) for n in range(n_in)}
-    elif step is not None and step.kind == "edge" and step.source == node:
-        shown.reveal = (("slope", "dz"), progress)
-        lit = {("out", revealed(progress, units) - 1)}
-    elif step is not None and step.kind == "edge" and step.node == node:
-        shown.reveal = (("da",), progress)
-        n = revealed(progress, n_in) - 1
-        lit = {("in", n)} | {("w", n, m) for m in range(units)}
-    elif step is not None and step.kind == "param" and step.node == node and step.port == "W":
-        shown.reveal = (("dw",), progress)
-        m = revealed(progress, units) - 1
-        lit = {("out", m)} | {("w", n, m) for n in range(n_in)}
-    return shown, lit
 
 
 class Geometry:

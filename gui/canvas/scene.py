@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGraphicsScene
 from backprop_studio.engine import ComputationGraph, GraphError
 from backprop_studio.gui import commands, theme
 from backprop_studio.gui import format as fmt
-from backprop_studio.gui.canvas import error_badge, neuron_view
+from backprop_studio.gui.canvas import error_badge, neuron_toggle, neuron_view
 from backprop_studio.gui.canvas.connect_drag import ConnectDrag
 from backprop_studio.gui.canvas.edge_item import EdgeItem
 from backprop_studio.gui.canvas.node_item import NodeItem
@@ -241,7 +241,7 @@ class GraphScene(QGraphicsScene):
     def contextMenuEvent(self, event) -> None:
         for item in self.items(event.scenePos()):
             if isinstance(item, NodeItem):
-                if neuron_view.context_menu(self, item.node, event.screenPos()):
+                if neuron_toggle.context_menu(self, item.node, event.screenPos()):
                     event.accept()
                     return
                 break

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from backprop_studio.engine import fileformat
-from backprop_studio.gui.canvas import neuron_view
+from backprop_studio.gui.canvas import neuron_toggle, neuron_view
 from backprop_studio.gui.canvas.neuron_view import NeuronNodeItem
 
 EXAMPLE = fileformat.EXAMPLES / "two_layer_sigmoid.json"
@@ -83,7 +83,7 @@ def test_the_toggle_switches_one_layer_is_undone_and_saved(opened, tmp_path):
     positions = {n: tuple(window.graph.node(n)["pos"]) for n in window.graph.nodes}
     right = [n for n, p in positions.items() if p[0] >= before.right() - 10]
     assert right                                    # y and the loss sit to its right
-    neuron_view.toggle(window.scene, first)
+    neuron_toggle.toggle(window.scene, first)
     item = window.scene.node_item(first)
     assert not isinstance(item, NeuronNodeItem)
     assert item.sceneBoundingRect().width() < before.width()
@@ -153,13 +153,13 @@ def test_the_reverse_view_shows_the_reverse_network_in_the_layer(opened):
 def test_the_context_menu_of_a_dense_layer_switches_it(opened):
     window = opened
     node = neuron_items(window)[0].node
-    menu = neuron_view.dense_menu(window.scene, node)
+    menu = neuron_toggle.dense_menu(window.scene, node)
     action = menu.actions()[0]
     assert (action.text(), action.isChecked(), action.isEnabled()) == \
         ("Draw as Neurons and Weights", True, True)
     action.trigger()
     assert not isinstance(window.scene.node_item(node), NeuronNodeItem)
-    again = neuron_view.dense_menu(window.scene, node)
+    again = neuron_toggle.dense_menu(window.scene, node)
     assert again.actions()[0].isChecked() is False
     other = next(n for n in window.graph.nodes if window.graph.op(n).name == "sigmoid")
-    assert neuron_view.dense_menu(window.scene, other) is None
+    assert neuron_toggle.dense_menu(window.scene, other) is None

@@ -128,10 +128,10 @@ def test_a_node_feeding_two_consumers_visibly_sums(open_example):
 
 
 def test_dense_layers_show_their_weight_and_bias_gradients_arriving(open_example):
-    from backprop_studio.gui.canvas import neuron_view
+    from backprop_studio.gui.canvas import neuron_toggle
     window, anim = open_example("two_layer_sigmoid")
     for layer in ("dense", "dense_1"):              # in matrix form: the ∂L/∂W, ∂L/∂b badge
-        neuron_view.toggle(window.scene, layer)
+        neuron_toggle.toggle(window.scene, layer)
     anim.end()
     rows = [r.text for c in anim.overlay.param_badges["dense_1"].cards for r in c.rows]
     assert rows == ["∂L/∂W² (2×2) =", "[0.082, −0.023]", "[0.083, −0.023]",
