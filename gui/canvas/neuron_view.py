@@ -196,16 +196,9 @@ class NeuronNodeItem(NodeItem):
         self.geo = Geometry(self.n_in, self.units, self.activation is not None)
         super().refresh()
 
-    def _resize(self) -> None:
+    def _size(self) -> tuple[float, float]:
         """The layer's size is its Geometry's, whatever the node's value texts would need."""
-        width, height = self.geo.width, self.geo.height
-        if getattr(self, "_rect", None) == QRectF(0, 0, width, height):
-            return
-        self.prepareGeometryChange()
-        self.width, self.height = width, height
-        self._rect = QRectF(0, 0, width, height)
-        for edge in self.edges:
-            edge.update_path()
+        return self.geo.width, self.geo.height
 
     def show_layer(self, layer, shown: Shown | None = None, stale: bool = False) -> None:
         """The numbers of one Result (None: none), and which of them to show."""

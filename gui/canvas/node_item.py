@@ -93,11 +93,14 @@ class NodeItem(QGraphicsItem):
         values = 48 + max(mono.horizontalAdvance(t) for t in (self.value_text, self.grad_text))
         return min(MAX_WIDTH, max(WIDTH, header, values + 2))
 
+    def _size(self) -> tuple[float, float]:
+        """(width, height): wide enough for the label and the numbers, whole."""
+        rows = max(len(self.ports), 1)
+        return float(int(self._needed_width() + 0.999)), HEADER + rows * ROW + 2 * VALUE_ROW + 6
+
     def _resize(self) -> None:
         """Set the node's size; edges follow when it changed."""
-        rows = max(len(self.ports), 1)
-        height = HEADER + rows * ROW + 2 * VALUE_ROW + 6
-        width = float(int(self._needed_width() + 0.999))
+        width, height = self._size()
         if getattr(self, "_rect", None) == QRectF(0, 0, width, height):
             return
         self.prepareGeometryChange()
