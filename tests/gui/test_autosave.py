@@ -49,15 +49,22 @@ def test_one_copy_per_document_and_none_once_saved(tmp_path, cs_window):
     assert not w.files.autosave() and not doc.exists()
 
 
-def test_a_copy_older_than_its_file_is_not_offered(tmp_path, make_window):
+def lost_edit(tmp_path, make_window, label: str):
+    """A saved file and the recovery copy of an edit to it (q renamed ``label``) that a process
+    which no longer runs left behind: (the file, the copy)."""
     path = tmp_path / "g.json"
     path.write_text(CS231N.read_text())
     w = make_window()
     assert w.open_path(path)
-    commands.push(w.undo_stack, commands.SetLabel(w.graph, "q", "old copy"))
+    commands.push(w.undo_stack, commands.SetLabel(w.graph, "q", label))
     assert w.files.autosave()
     dead = w.files.recovery_file.with_name(f"doc-999999999-{recovery.key(path)}.json")
     w.files.recovery_file.rename(dead)
+    return path, dead
+
+
+def test_a_copy_older_than_its_file_is_not_offered(tmp_path, make_window):
+    path, dead = lost_edit(tmp_path, make_window, "old copy")
     os.utime(dead, (1_000_000, 1_000_000))               # the file was saved after the copy
     other = make_window()
     asked = []
@@ -67,14 +74,7 @@ def test_a_copy_older_than_its_file_is_not_offered(tmp_path, make_window):
 
 
 def test_declining_the_offer_opens_the_file_and_drops_the_copy(tmp_path, make_window):
-    path = tmp_path / "g.json"
-    path.write_text(CS231N.read_text())
-    w = make_window()
-    w.open_path(path)
-    commands.push(w.undo_stack, commands.SetLabel(w.graph, "q", "declined"))
-    w.files.autosave()
-    dead = w.files.recovery_file.with_name(f"doc-999999999-{recovery.key(path)}.json")
-    w.files.recovery_file.rename(dead)
+    path, dead = lost_edit(tmp_path, make_window, "declined")
     other = make_window()
     other.files.ask_recover = lambda p, d: False
     assert other.open_path(path)
@@ -84,14 +84,7 @@ def test_declining_the_offer_opens_the_file_and_drops_the_copy(tmp_path, make_wi
 
 def test_at_a_start_without_a_file_a_copy_older_than_its_file_is_dropped(tmp_path,
                                                                          make_window):
-    path = tmp_path / "g.json"
-    path.write_text(CS231N.read_text())
-    w = make_window()
-    w.open_path(path)
-    commands.push(w.undo_stack, commands.SetLabel(w.graph, "q", "superseded"))
-    w.files.autosave()
-    dead = w.files.recovery_file.with_name(f"doc-999999999-{recovery.key(path)}.json")
-    w.files.recovery_file.rename(dead)
+    path, dead = lost_edit(tmp_path, make_window, "superseded")
     os.utime(dead, (1_000_000, 1_000_000))
     other = make_window()
     other.files.ask_recover = lambda p, d: pytest.fail("offered a superseded copy")

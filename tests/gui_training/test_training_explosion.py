@@ -25,6 +25,16 @@ def line_fit(lr: float, steps: int) -> Graph:
     return g
 
 
+def train_line(qtbot, studio, lr: float):
+    """Train a line fit for 100 steps at ``lr`` through the dock's Train button."""
+    window, controller = studio
+    window.set_graph(line_fit(lr, 100), None, "line")
+    controller.panel.steps.setValue(100)
+    qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
+    assert wait_run(qtbot, controller) == "ready"
+    return window, controller
+
+
 def test_exploded_compares_with_the_first_loss():
     assert explosion.exploded(2.0, [1.0, 1999.0, 2000.0]) is None
     assert explosion.exploded(2.0, [1.0, 2000.5, 1e9]) == 2000.5
@@ -36,11 +46,7 @@ def test_exploded_compares_with_the_first_loss():
 
 
 def test_an_exploding_loss_warns_with_the_hint(qtbot, studio):
-    window, controller = studio
-    window.set_graph(line_fit(5.0, 100), None, "line")
-    controller.panel.steps.setValue(100)
-    qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
-    assert wait_run(qtbot, controller) == "ready"
+    window, controller = train_line(qtbot, studio, 5.0)
     history = controller.trainer.history
     assert len(history) == 100 and max(history) > 1000 * history[0]
     message = controller.panel.message.text()
@@ -58,11 +64,7 @@ def test_a_loss_that_overflows_says_it_exploded_beside_the_nan(qtbot, studio):
 
 
 def test_a_converging_loss_gets_no_warning(qtbot, studio):
-    window, controller = studio
-    window.set_graph(line_fit(0.1, 100), None, "line")
-    controller.panel.steps.setValue(100)
-    qtbot.mouseClick(controller.panel.train_button, Qt.LeftButton)
-    assert wait_run(qtbot, controller) == "ready"
+    window, controller = train_line(qtbot, studio, 0.1)
     assert controller.trainer.history[-1] < controller.trainer.history[0]
     assert controller.explosion is None
     assert "learning rate" not in controller.panel.message.text()

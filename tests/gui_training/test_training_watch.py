@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from test_training_behaviour import line_fit
 from training_helpers import open_example, wait_run
 
-from backprop_studio.gui.training.explosion import exploded, warning
 from backprop_studio.gui.training.lr_control import LearningRate
 from backprop_studio.gui.training.speed import SPEEDS, pace
 from backprop_studio.gui.training.view import TrainingView
@@ -150,16 +149,6 @@ def test_the_panel_shows_the_learning_rate_refusal(qtbot, studio):
     controller.panel.lr.field.setText("1e9")
     controller.panel.lr.field.editingFinished.emit()
     assert "refused" in controller.panel.message.text()
-
-
-def test_the_explosion_rule_is_the_engines_and_the_words_say_what_to_do():
-    assert exploded(0.4, [0.5, 300.0]) is None                  # 750× its first: not yet
-    assert exploded(0.4, [0.5, 401.0, 900.0]) == 401.0          # the first past 1000×
-    assert exploded(0.0, [1e9]) is None and exploded(float("nan"), [1e9]) is None
-    assert exploded(0.4, [float("inf")]) is None                # the NaN/Inf stop says that
-    text = warning(0.4, 401.0, 5.0)
-    assert text.startswith("The loss is exploding at learning rate 5: 401, over 1,000× its")
-    assert "lower the learning rate" in text
 
 
 def test_an_exploding_loss_is_warned_about_before_it_overflows(qtbot, studio):
