@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from .numbers import format_number
+
 
 def _power_rules(config: dict) -> list:
     p = float(config.get("p", 2.0))
+    shown = format_number(p)
     rules = []
     if p != round(p):
-        rules.append(("x", lambda x: x >= 0, f"power needs x ≥ 0 when p = {_number(p)} is not "
-                      f"a whole number"))
+        rules.append(("x", lambda x: x >= 0,
+                      f"power needs x ≥ 0 when p = {shown} is not a whole number"))
     if p < 0:
-        rules.append(("x", lambda x: x != 0, f"power needs x ≠ 0 when p = {_number(p)} < 0"))
+        rules.append(("x", lambda x: x != 0, f"power needs x ≠ 0 when p = {shown} < 0"))
     return rules
 
 
@@ -28,12 +31,6 @@ RULES = {
     "power": _power_rules,
     "exp": lambda config: [("x", lambda x: x < 709.78, "exp overflows for x above about 709")],
 }
-
-
-def _number(value: float) -> str:
-    """A short number with a real minus sign, as the node labels write it."""
-    text = f"{float(value):.4g}"
-    return text.replace("-", "−")
 
 
 def explain(op, inputs: dict, config: dict) -> str | None:
@@ -52,8 +49,8 @@ def explain(op, inputs: dict, config: dict) -> str | None:
             continue
         if value.ndim == 0:
             where = "its input" if one_port else f"its input {port}"
-            return f"{words}; {where} is {_number(value)}"
+            return f"{words}; {where} is {format_number(value)}"
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         at = ", ".join(map(str, index))
-        return f"{words}; its input {port}[{at}] is {_number(value[index])}"
+        return f"{words}; its input {port}[{at}] is {format_number(value[index])}"
     return None

@@ -114,5 +114,5 @@ def test_power_of_a_negative_number_to_a_half():
     g.connect(n["x"], p, "x")
     with pytest.raises(GraphError) as err:
         run(g)
-    assert err.value.reason == ("power needs x ≥ 0 when p = 0.5 is not a whole number; its "
+    assert err.value.reason == ("power needs x ≥ 0 when p = 0.50 is not a whole number; its "
                                 "input is −4")
