@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-COMMANDS = ("run", "check", "train")
+COMMANDS = ("run", "check", "train", "export", "exercise", "import")
 
 
 def _as_package() -> None:

@@ -60,13 +60,33 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     p.add_argument("--features", help="CSV feature columns, comma-separated")
     p.add_argument("--targets", help="CSV target columns, comma-separated")
     p.add_argument("--out", help="where to write the trained graph (default: FILE.trained.json)")
+    for name, module in _plugins():
+        module.add_parser(sub, name)
     return parser
+
+
+# Commands that live in modules of their own: name -> module under backprop_studio.engine.
+# Each module has ``add_parser(subparsers, name)`` and ``run(args) -> int``.
+PLUGINS = {"export": "export.cli", "exercise": "exercise.cli", "import": "onnx_io.cli"}
+
+
+def _plugins():
+    import importlib
+    for name, module in PLUGINS.items():
+        try:
+            yield name, importlib.import_module(f"{__package__}.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith(f"{__package__}."):
+                continue          # not built yet
+            raise
 
 
 def main(argv: list[str], prog: str = PROG) -> int:
     try:
         args = build_parser(prog).parse_args(argv)
-        return {"run": cmd_run, "check": cmd_check, "train": cmd_train}[args.command](args)
+        commands = {"run": cmd_run, "check": cmd_check, "train": cmd_train}
+        commands.update({name: module.run for name, module in _plugins()})
+        return commands[args.command](args)
     except SystemExit as exc:          # --help
         return int(exc.code or 0)
     except (UsageError, GraphError) as exc:

@@ -38,8 +38,8 @@ def build(window) -> dict[str, QAction]:
     a["open"] = _action(w, "&Open…", f.open_dialog, [K.StandardKey.Open])
     a["save"] = _action(w, "&Save", f.save, [K.StandardKey.Save])
     a["save_as"] = _action(w, "Save &As…", f.save_as, ["Ctrl+Shift+S"])
-    a["export_png"] = _action(w, "Export &PNG…", lambda: f.export_dialog("png"))
-    a["export_svg"] = _action(w, "Export S&VG…", lambda: f.export_dialog("svg"))
+    a["export_png"] = _action(w, "&PNG Image…", lambda: f.export_dialog("png"))
+    a["export_svg"] = _action(w, "S&VG Image…", lambda: f.export_dialog("svg"))
     a["quit"] = _action(w, "&Quit", w.close, [K.StandardKey.Quit])
 
     a["undo"] = w.undo_stack.createUndoAction(w, "&Undo")
@@ -81,8 +81,11 @@ def build(window) -> dict[str, QAction]:
     for name in ("save", "save_as"):
         file_menu.addAction(a[name])
     file_menu.addSeparator()
+    w.export_menu = file_menu.addMenu("&Export")       # more formats add themselves here
     for name in ("export_png", "export_svg"):
-        file_menu.addAction(a[name])
+        w.export_menu.addAction(a[name])
+    w.import_menu = file_menu.addMenu("&Import")
+    w.import_menu.menuAction().setVisible(False)        # shown once an importer adds itself
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
 
