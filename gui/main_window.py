@@ -33,6 +33,7 @@ from backprop_studio.gui import settings as app_settings
 from backprop_studio.gui.animation import install as install_animation
 from backprop_studio.gui.canvas import GraphScene, GraphView
 from backprop_studio.gui.canvas.view import dropped_files
+from backprop_studio.gui.dock_heights import install as install_dock_heights
 from backprop_studio.gui.dock_tabs import install as install_dock_tabs
 from backprop_studio.gui.file_ops import FileController
 from backprop_studio.gui.inspector import Inspector
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.animation.dock.raise_()  # first start: the Animation dock in front of Training
         install_welcome(self)        # gui/welcome.py: the examples, on an empty canvas
         install_dock_tabs(self)      # gui/dock_tabs.py: no stray copy of a dock tab bar
+        self.dock_heights = install_dock_heights(self)   # gui/dock_heights.py: per-tab height
         self.refresh_recent_menu()
         self.update_title()
         self._restore_settings()
@@ -102,7 +104,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.inspector_dock, self.history_dock)
         self.inspector_dock.raise_()
         self.bottom_docks: list[QDockWidget] = []
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [190, 300],
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [190, 250],
                          Qt.Orientation.Horizontal)
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
@@ -446,6 +448,7 @@ class MainWindow(QMainWindow):
             self.resize(first_size(self.screen().availableGeometry().size()))
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+            self.dock_heights.restored = True
         snap = s.value("canvas/snap", False)
         self.actions["snap"].setChecked(snap in (True, "true"))
         self.set_snap(self.actions["snap"].isChecked())

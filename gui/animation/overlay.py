@@ -173,12 +173,32 @@ class Overlay(QObject):
                 return
             label = self.labels[key] = EdgeLabel()
             self.scene.addItem(label)
-        label.setPos(item.path().pointAtPercent(0.5))
+        label.setPos(item.label_anchors()[0])
         label.set_content(compact(value) if key in st.edge_value else None, grad,
                           self._names(active.step) if is_active else None, is_active,
                           lambda r: self._over_node(r, label))
-        self._occupy(label)
+        self._settle(label, item)
         label.set_stale(self.stale)
+
+    def _settle(self, label, edge) -> None:
+        """Keep the label on its edge (no leader line) at the first anchor where it fits."""
+        anchors = edge.label_anchors()
+        blocked = lambda r: self._over_node(r, label)              # noqa: E731
+
+        def on_edge_and_clear() -> bool:
+            here = label.pos()
+            return label.leader is None and not any(blocked(c.rect.translated(here))
+                                                    for c in label.cards)
+        if len(anchors) > 1 and not on_edge_and_clear():
+            for point in anchors[1:]:
+                label.setPos(point)
+                label.arrange(blocked)
+                if on_edge_and_clear():
+                    break
+            else:
+                label.setPos(anchors[0])
+                label.arrange(blocked)
+        self._occupy(label)
 
     def _occupy(self, item) -> None:
         pos = item.pos()
@@ -360,9 +380,9 @@ class Overlay(QObject):
                 continue
             edge = self.scene.edge_item(*key)
             if edge is not None:
-                label.setPos(edge.path().pointAtPercent(0.5))
+                label.setPos(edge.label_anchors()[0])
                 label.arrange(lambda r, me=label: self._over_node(r, me))
-                self._occupy(label)
+                self._settle(label, edge)
         for node in set(self.sum_badges) | set(self.param_badges):
             item = self.scene.node_item(node)
             if item is not None and (moved is None or node in moved):

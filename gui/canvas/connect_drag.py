@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGraphicsPathItem
 
 from backprop_studio.engine import GraphError, shapes
 from backprop_studio.gui import commands, theme
-from backprop_studio.gui.canvas.edge_item import bezier
+from backprop_studio.gui.canvas.edge_route import bezier
 
 
 class ConnectDrag:

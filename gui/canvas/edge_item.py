@@ -1,4 +1,4 @@
-"""An edge: a cubic bezier from the source's output port to the target's input port.
+"""An edge from the source's output port to the target's input port (its path: edge_route).
 
 The item sits at the scene origin, so ``path()`` is in scene coordinates, which is what the
 animation needs for ``QPainterPath.pointAtPercent``.
@@ -6,22 +6,12 @@ animation needs for ``QPainterPath.pointAtPercent``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from backprop_studio.gui import theme
-
-
-def bezier(start: QPointF, end: QPointF) -> QPainterPath:
-    """Horizontal tangents at both ends, as in Blender's and most node editors. An edge that
-    runs back to the left (a wrapped chain) leaves and enters with a short loop only, so it
-    does not bulge far beyond the nodes it joins."""
-    gap = end.x() - start.x()
-    dx = max(gap * 0.5, 40.0) if gap >= 0 else 50.0
-    path = QPainterPath(start)
-    path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
-    return path
+from backprop_studio.gui.canvas.edge_route import MAX_NODES, bezier, route
 
 
 class EdgeItem(QGraphicsPathItem):
@@ -50,8 +40,28 @@ class EdgeItem(QGraphicsPathItem):
 
     def update_path(self) -> None:
         self._shape = None
-        self.setPath(bezier(self.source_item.output_anchor(),
-                            self.target_item.input_anchor(self.port)))
+        start = self.source_item.output_anchor()
+        end = self.target_item.input_anchor(self.port)
+        scene = self.scene()
+        if end.x() >= start.x() or scene is None:
+            self.setPath(bezier(start, end))
+            return
+        nodes = scene.node_items()
+        if len(nodes) > MAX_NODES:
+            self.setPath(bezier(start, end))
+            return
+        ends = (self.source_item, self.target_item)
+        others = [n.sceneBoundingRect() for n in nodes if n not in ends]
+        self.setPath(route(start, end, self.source_item.sceneBoundingRect(),
+                           self.target_item.sceneBoundingRect(), others))
+
+    def label_anchors(self) -> list:
+        """Where its labels may sit, best first: the path's midpoint, or along the run of a
+        wrapped route through the gap between bands, which is all clear of nodes."""
+        path = self.path()
+        if path.elementCount() <= 4:                    # the bezier
+            return [path.pointAtPercent(0.5)]
+        return [path.pointAtPercent(t) for t in (0.5, 0.35, 0.65, 0.2, 0.8)]
 
     def shape(self) -> QPainterPath:
         if self._shape is None:

@@ -74,6 +74,8 @@ class GraphScene(QGraphicsScene):
         item.source_item.edges.append(item)
         item.target_item.edges.append(item)
         self.addItem(item)
+        if item.source_item.output_anchor().x() > item.target_item.input_anchor(port).x():
+            item.update_path()          # a wrapped chain routes around what the scene holds
         if self.edge_width != theme.EDGE_WIDTH:
             item.restyle()
         return item

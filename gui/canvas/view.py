@@ -43,6 +43,7 @@ class GraphView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._space = False
         self._pan_from: QPoint | None = None
+        self._fitted = False        # fit() was the last word on zoom: a resize fits again
         self.zoom_changed.connect(self._level_of_detail)
 
     def _level_of_detail(self, zoom: float) -> None:
@@ -56,6 +57,7 @@ class GraphView(QGraphicsView):
     def zoom_by(self, factor: float, anchor: QPoint | None = None) -> None:
         """Zoom keeping the scene point under ``anchor`` (default: the cursor if it is over the
         view, else the centre) where it is."""
+        self._fitted = False
         target = max(MIN_ZOOM, min(MAX_ZOOM, self.zoom * factor))
         factor = target / self.zoom
         if anchor is None:
@@ -95,6 +97,15 @@ class GraphView(QGraphicsView):
         y = rect.center().y() if rect.height() <= seen_h else rect.top() + seen_h / 2
         self.centerOn(x, y)
         self.zoom_changed.emit(self.zoom)
+        self._fitted = True
+
+    def resizeEvent(self, event) -> None:
+        """A view the user has not zoomed or panned since Fit keeps fitting: the window
+        growing, or the bottom dock giving back the height its Training tab took, shows more
+        of the graph rather than the same part in a bigger frame."""
+        super().resizeEvent(event)
+        if self._fitted:
+            self.fit()
 
     def fits_readably(self) -> bool:
         """Whether the whole graph is in view at a readable zoom."""
@@ -127,6 +138,7 @@ class GraphView(QGraphicsView):
             pos = event.position().toPoint()
             delta = pos - self._pan_from
             self._pan_from = pos
+            self._fitted = False
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
             event.accept()

@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 def test_drag_output_to_input_connects_with_a_bezier(qtbot, cs_window):
     w = cs_window
     w.undo_stack.clear()
-    r = w.scene.add_op("relu", QPointF(700, 300))
+    r = w.scene.add_op("relu", QPointF(900, 300))        # right of f: a forward edge
     relu = w.scene.node_item(r)
     f = w.scene.node_item("f")
     drag(qtbot, w, f.output_anchor(), relu.input_anchor("z"))

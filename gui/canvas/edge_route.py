@@ -1,0 +1,77 @@
+"""An edge's path: a bezier between ports, or, for an edge that runs back to the left to a node
+wholly above or below (a chain wrapping to the next band, a loss stacked over its input), a
+route along the gap between them, as a wrapped line of text returns: out to the right, into
+the gap, back left along it, and into the target from the left. A straight diagonal there
+ran across the band's nodes, and its label's leader line through their numbers
+(two_layer_sigmoid's z¹ → σ)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QPainterPath
+
+REACH = 24.0            # how far the route runs out of a port before it turns
+MIN_GAP = 18.0          # the narrowest gap between bands a route may run along
+MAX_NODES = 2000        # beyond this the scan costs more than a bezier saves
+
+
+def bezier(start: QPointF, end: QPointF) -> QPainterPath:
+    """Horizontal tangents at both ends, as in Blender's and most node editors. An edge that
+    runs back to the left leaves and enters with a short loop only, so it does not bulge far
+    beyond the nodes it joins."""
+    gap = end.x() - start.x()
+    dx = max(gap * 0.5, 40.0) if gap >= 0 else 50.0
+    path = QPainterPath(start)
+    path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
+    return path
+
+
+def corridor(rects: list[QRectF], left: float, right: float, top: float, bottom: float
+             ) -> float | None:
+    """The middle of the widest free horizontal strip between ``top`` and ``bottom`` that no
+    rectangle crossing [left, right] covers, or None when there is no strip MIN_GAP high."""
+    spans = sorted((max(r.top(), top), min(r.bottom(), bottom)) for r in rects
+                   if r.right() > left and r.left() < right
+                   and r.bottom() > top and r.top() < bottom)
+    best, best_height, y = None, MIN_GAP, top
+    for span_top, span_bottom in spans + [(bottom, bottom)]:
+        if span_top - y >= best_height:
+            best, best_height = (y + span_top) / 2, span_top - y
+        y = max(y, span_bottom)
+    return best
+
+
+def wrapped(start: QPointF, end: QPointF, y: float) -> QPainterPath:
+    """Out of ``start`` to the right, up or down to ``y``, left, up or down again, and into
+    ``end`` from the left, with rounded corners."""
+    r = min(12.0, abs(y - start.y()) / 2, abs(end.y() - y) / 2)
+    s1 = 1.0 if y >= start.y() else -1.0            # the first vertical run: down or up
+    s2 = 1.0 if end.y() >= y else -1.0              # the second
+    xr, xl = start.x() + REACH, end.x() - REACH
+    path = QPainterPath(start)
+    path.lineTo(xr - r, start.y())
+    path.quadTo(QPointF(xr, start.y()), QPointF(xr, start.y() + s1 * r))
+    path.lineTo(xr, y - s1 * r)
+    path.quadTo(QPointF(xr, y), QPointF(xr - r, y))
+    path.lineTo(xl + r, y)
+    path.quadTo(QPointF(xl, y), QPointF(xl, y + s2 * r))
+    path.lineTo(xl, end.y() - s2 * r)
+    path.quadTo(QPointF(xl, end.y()), QPointF(xl + r, end.y()))
+    path.lineTo(end)
+    return path
+
+
+def route(start: QPointF, end: QPointF, source: QRectF, target: QRectF,
+          others: list[QRectF]) -> QPainterPath:
+    """The wrapped route when the target lies to the left, wholly above or below the source,
+    with a gap between them to run along; otherwise the bezier."""
+    if end.x() >= start.x():
+        return bezier(start, end)
+    if target.top() > source.bottom():
+        top, bottom = source.bottom(), target.top()
+    elif target.bottom() < source.top():
+        top, bottom = target.bottom(), source.top()
+    else:
+        return bezier(start, end)
+    y = corridor(others, end.x() - REACH, start.x() + REACH, top, bottom)
+    return bezier(start, end) if y is None else wrapped(start, end, y)

@@ -1,0 +1,53 @@
+"""A chain that wraps to the next band returns along the gap between the bands, clear of every
+node, with its label on that run; a forward edge stays one bezier."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF
+
+from backprop_studio.engine.fileformat import example_paths
+from backprop_studio.gui.canvas.edge_route import MIN_GAP, corridor, route
+
+
+def test_corridor_is_the_middle_of_the_widest_free_strip():
+    rects = [QRectF(0, 100, 50, 40), QRectF(200, 180, 50, 30), QRectF(900, 0, 50, 900)]
+    # strips between 60 and 300 over x 0..300: 60–100, 140–180, 210–300 (the widest)
+    assert corridor(rects, 0, 300, 60, 300) == 255
+    assert corridor(rects, 0, 300, 100, 215) == 160          # 140–180
+    assert corridor([QRectF(0, 0, 10, 100)], 0, 10, 0, 100 + MIN_GAP - 1) is None
+
+
+def test_route_is_a_bezier_forward_and_a_return_backward():
+    src, tgt = QRectF(0, 0, 100, 50), QRectF(-300, 200, 100, 50)
+    forward = route(QPointF(100, 25), QPointF(400, 25), src, QRectF(400, 0, 100, 50), [])
+    assert forward.elementCount() == 4                       # move + one cubic
+    back = route(QPointF(100, 25), QPointF(-300, 225), src, tgt, [])
+    assert back.elementCount() > 4
+    ys = {round(back.elementAt(i).y, 6) for i in range(back.elementCount())}
+    assert 125.0 in ys                                       # the run: halfway between
+    assert (back.pointAtPercent(1.0) - QPointF(-300, 225)).manhattanLength() < 1e-6
+
+
+def test_spirals_wrapped_edges_run_clear_of_every_node(make_window):
+    window = make_window((1280, 800))
+    path = next(p for p in example_paths() if p.stem == "spirals_mlp")
+    assert window.open_path(path)
+    scene = window.scene
+    wrapped = [e for e in scene.edge_items()
+               if e.source_item.output_anchor().x() > e.target_item.input_anchor(e.port).x()]
+    assert len(wrapped) >= 2                                 # tanh 1 → layer 2, z → σ
+    for edge in wrapped:
+        p = edge.path()
+        assert p.elementCount() > 4, edge.key
+        points = [p.pointAtPercent(t / 200) for t in range(4, 197)]
+        for item in scene.node_items():
+            if item in (edge.source_item, edge.target_item):
+                continue
+            rect = item.sceneBoundingRect()
+            assert not any(rect.contains(q) for q in points), (edge.key, item.node)
+    window.run_graph()
+    labels = window.animation.overlay.labels
+    for edge in wrapped:          # the label sits on the run, with no leader line
+        label = labels[edge.key]
+        assert label.leader is None, edge.key
+        assert abs(label.pos().y() - edge.label_anchors()[0].y()) < 1e-6
