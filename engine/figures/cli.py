@@ -57,9 +57,11 @@ def _animation(graph, args) -> None:
 
 
 def _bar(done: int, total: int) -> bool:
-    """A progress bar on stderr; True: carry on."""
+    """A progress bar on stderr, redrawn when it grows; True: carry on."""
     width = 30
     filled = width * done // max(total, 1)
+    if done < total and filled == width * (done - 1) // max(total, 1):
+        return True
     end = "\n" if done >= total else ""
     print(f"\rrendering [{'#' * filled}{'.' * (width - filled)}] {done}/{total} frames{end}",
           end="", file=sys.stderr, flush=True)
