@@ -82,7 +82,7 @@ class Presenter(QObject):
             return
         w = self.window
         self._saved = {
-            "geometry": w.saveGeometry(), "state": w.saveState(), "window_state": w.windowState(),
+            "geometry": w.geometry(), "state": w.saveState(), "window_state": w.windowState(),
             "menu": w.menuBar().isVisible(), "status": w.statusBar().isVisible(),
             "transform": w.view.transform(), "centre": w.view.visible_center(),
         }
@@ -95,8 +95,9 @@ class Presenter(QObject):
         for sc in self.shortcuts:
             sc.setEnabled(True)
         if full_screen:
+            w.setGeometry(w.screen().geometry())     # the whole screen without a window manager too
             w.showFullScreen()
-            w.setGeometry(w.screen().geometry())     # also without a window manager
+            w.activateWindow()           # the clicker's keys come to this window
         self.caption.show()
         self._layout()
         self._frame()
@@ -115,7 +116,9 @@ class Presenter(QObject):
         self.caption.hide()
         w.view.setViewportMargins(0, 0, 0, 0)
         w.setWindowState(saved["window_state"])
-        w.restoreGeometry(saved["geometry"])
+        if not saved["window_state"] & (Qt.WindowState.WindowMaximized
+                                        | Qt.WindowState.WindowFullScreen):
+            w.setGeometry(saved["geometry"])     # exactly, even larger than this screen
         w.restoreState(saved["state"])
         w.menuBar().setVisible(saved["menu"])
         w.statusBar().setVisible(saved["status"])
