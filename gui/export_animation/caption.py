@@ -40,12 +40,18 @@ def paint(painter: QPainter, rect: QRectF, title: str, body: str, where: str) ->
     painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
                      painter.fontMetrics().elidedText(title, Qt.TextElideMode.ElideRight,
                                                       int(title_rect.width())))
-    body_font = QFont(small)
-    body_font.setPixelSize(round(line * 0.85))
-    painter.setFont(body_font)
-    painter.setPen(BODY)
     body_rect = QRectF(inner.left(), inner.top() + line * 1.45, inner.width(),
                        inner.bottom() - inner.top() - line * 1.45)
-    lines = "\n".join(line.strip() for line in body.splitlines() if line.strip())
-    painter.drawText(body_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-                                    | Qt.TextFlag.TextWordWrap), lines)
+    text = "\n".join(part.strip() for part in body.splitlines() if part.strip())
+    flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
+    body_font = QFont(small)
+    px = round(line * 0.85)
+    while True:                       # smaller type for a long explanation, down to 55 %
+        body_font.setPixelSize(px)
+        painter.setFont(body_font)
+        needed = painter.fontMetrics().boundingRect(body_rect.toRect(), flags, text).height()
+        if needed <= body_rect.height() or px <= max(7, round(line * 0.85 * 0.55)):
+            break
+        px -= 1
+    painter.setPen(BODY)
+    painter.drawText(body_rect, flags, text)

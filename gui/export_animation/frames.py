@@ -79,8 +79,16 @@ class FramePainter:
         self.animation.overlay.engage()
 
     def move_to(self, frame: Frame) -> None:
-        """The controller and overlay as they are at ``frame``."""
-        ctl = self.ctl
+        """The controller and overlay as they are at ``frame``; the end frame is the whole
+        figure, with no step singled out."""
+        ctl, overlay = self.ctl, self.animation.overlay
+        if frame.role == "end":
+            ctl.seek(frame.cursor)
+            overlay.reset()
+            overlay.show_figure()
+            return
+        if overlay.figure:
+            overlay.engage()
         if frame.cursor != ctl.cursor:
             ctl.seek(frame.cursor, animate=frame.progress < 1.0)
         if frame.progress >= 1.0:
