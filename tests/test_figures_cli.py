@@ -38,7 +38,8 @@ def test_tikz_and_snippet(tmp_path, capsys):
 @pytest.mark.parametrize("args, message", [
     (["--to", "gif", "--size", "big"], "--size 'big': expected WIDTHxHEIGHT"),
     (["--to", "gif", "--size", "10x10"], "each side must be between 64 and 4096"),
-    (["--to", "gif", "--fps", "0"], "--fps 0: must be between 1 and 60"),
+    (["--to", "gif", "--fps", "0"], "--fps 0: must be between 1 and 50 for gif"),
+    (["--to", "mp4", "--fps", "61"], "--fps 61: must be between 1 and 60 for mp4"),
     (["--to", "png", "--scale", "100"], "--scale 100: must be between 0.1 and 8"),
     (["--to", "pdf"], "argument --to: invalid choice: 'pdf'"),
 ])

@@ -47,8 +47,9 @@ def _image(graph, args) -> None:
 
 
 def _animation(graph, args) -> None:
-    if not 1 <= args.fps <= 60:
-        raise GraphError(f"--fps {args.fps}: must be between 1 and 60")
+    top = 50 if args.to == "gif" else 60          # a GIF frame lasts at least 20 ms
+    if not 1 <= args.fps <= top:
+        raise GraphError(f"--fps {args.fps}: must be between 1 and {top} for {args.to}")
     if not 0.1 <= args.speed <= 10:
         raise GraphError(f"--speed {args.speed:g}: must be between 0.1 and 10")
     from ...gui.export_animation import export_animation
