@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QLabel,
 )
 
 from backprop_studio.gui import theme
@@ -92,7 +93,9 @@ class ImageOptions(QDialog):
         self.scale.setValue(default_scale(scene))
         self.scale.setSuffix(" ×")
         self.transparent = QCheckBox("Transparent background", self)
+        self.size_label = QLabel(self)
         form.addRow("Scale", self.scale)
+        form.addRow("Size", self.size_label)
         form.addRow("", self.transparent)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, parent=self)
@@ -104,8 +107,7 @@ class ImageOptions(QDialog):
 
     def _show_size(self) -> None:
         w, h = image_size(self.scene, self.scale.value())
-        self.scale.setToolTip(f"{w} × {h} pixels")
-        self.setWindowTitle(self.windowTitle().split(" (")[0] + f" ({w} × {h} px)")
+        self.size_label.setText(f"{w} × {h} pixels")
 
 
 def ask_options(window, kind: str):

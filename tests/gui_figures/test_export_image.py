@@ -50,3 +50,14 @@ def test_engine_palettes_are_the_guis(example_window):
     for name, palette in theme.PALETTES.items():
         assert PALETTES[name] == {"value": palette.value.name()[1:],
                                   "grad": palette.grad.name()[1:]}
+
+
+def test_options_dialog_shows_the_pixel_size(example_window):
+    from backprop_studio.gui.export_image import ImageOptions, image_size
+    window = example_window()
+    dialog = ImageOptions(window, "png", window.scene)
+    dialog.scale.setValue(3.0)
+    w, h = image_size(window.scene, 3.0)
+    assert dialog.size_label.text() == f"{w} × {h} pixels"
+    assert (w, h) == (round(source_rect(window.scene).width() * 3),
+                      round(source_rect(window.scene).height() * 3))
