@@ -64,8 +64,7 @@ class AnimationOptions(QDialog):
 
 
 def ask(window):
-    """(path, options) or None. Tests replace this function's callers' input by calling
-    ``render_with_progress`` directly."""
+    """(path, options) or None when cancelled (tests call ``render_with_progress``)."""
     start = str(window.files.path.with_suffix(".gif") if window.files.path
                 else Path.home() / "animation.gif")
     path, chosen = QFileDialog.getSaveFileName(window, "Export Animation", start, FILTERS)
