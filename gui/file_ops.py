@@ -12,12 +12,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from backprop_studio.engine import ComputationGraph, GraphError
-from backprop_studio.gui import recovery, refusals, theme
+from backprop_studio.gui import recovery, refusals
 from backprop_studio.gui import settings as app_settings
 
 
@@ -163,19 +162,21 @@ class FileController:
 
     # ------------------------------------------------------------ export
     def export_dialog(self, kind: str) -> bool:
+        from backprop_studio.gui import export_image
         start = str(self.path.with_suffix(f".{kind}") if self.path
                      else Path.home() / f"graph.{kind}")
         path, _ = QFileDialog.getSaveFileName(self.window, f"Export {kind.upper()}", start,
                                               f"{kind.upper()} (*.{kind})")
-        return bool(path) and self.export(path, kind)
+        options = export_image.ask_options(self.window, kind) if path else None
+        return options is not None and self.export(path, kind, *options)
 
-    def export(self, path, kind: str | None = None) -> bool:
-        """The whole canvas (every node, with the values shown) as PNG or SVG."""
+    def export(self, path, kind: str | None = None, scale: float | None = None,
+               transparent: bool = False) -> bool:
+        """The whole canvas (every node, with the values shown) as PNG or SVG, ``scale``
+        pixels per canvas unit (None: 2, or 1 for a very large canvas; gui/export_image.py)."""
+        from backprop_studio.gui import export_image
         scene = self.window.scene
         kind = kind or Path(path).suffix.lstrip(".").lower()
-        source = scene.itemsBoundingRect().adjusted(-30, -30, 30, 30)
-        if source.isEmpty():
-            source = QRectF(0, 0, 400, 300)
         selected = scene.selectedItems()
         scene.clearSelection()
         overview = scene.overview.active
@@ -184,30 +185,9 @@ class FileController:
         for item in nodes:          # paint vectors, not cached pixmaps, into the file
             item.setCacheMode(item.CacheMode.NoCache)
         try:
-            if kind == "svg":
-                from PySide6.QtSvg import QSvgGenerator
-                gen = QSvgGenerator()
-                gen.setFileName(str(path))
-                gen.setSize(QSize(int(source.width()), int(source.height())))
-                gen.setViewBox(QRectF(0, 0, source.width(), source.height()))
-                gen.setTitle(self.display_name)
-                gen.setResolution(96)     # font sizes in the file as on screen: pt × 96/72
-                painter = QPainter(gen)
-            else:
-                scale = 2.0 if source.width() * source.height() < 4e6 else 1.0
-                image = QImage(int(source.width() * scale), int(source.height() * scale),
-                               QImage.Format.Format_ARGB32)
-                image.fill(theme.CANVAS_BG)
-                painter = QPainter(image)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-            target = QRectF(0, 0, painter.device().width(), painter.device().height())
-            scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
-            painter.end()
+            export_image.render(scene, path, kind, scale, transparent, self.display_name)
             if kind == "svg":
                 _name_fonts_for_browsers(Path(path))
-            elif not image.save(str(path)):
-                raise OSError("the image could not be written")
         except OSError as exc:
             self.window.show_message(f"Could not export {path}: {exc}", error=True)
             return False

@@ -281,6 +281,8 @@ class GraphScene(QGraphicsScene):
 
     # ------------------------------------------------------------ background
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        if getattr(self, "transparent_export", False):
+            return                  # an image with a transparent background: no fill, no grid
         painter.fillRect(rect, theme.CANVAS_BG)
         scale = painter.worldTransform().m11()
         step = theme.GRID if scale >= 0.6 else theme.GRID * theme.MAJOR_EVERY

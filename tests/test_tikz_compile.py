@@ -1,0 +1,59 @@
+"""Every example's TikZ figure compiles with pdflatex to one page the size of the picture, in
+both forms and with labels full of TeX's special characters. Runs where pdflatex and TikZ are
+installed (.ci/run installs them: texlive-latex-base and texlive-pictures)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from backprop_studio.engine import fileformat
+from backprop_studio.engine.backprop import run
+from backprop_studio.engine.figures.tikz import write_tikz
+
+pytestmark = pytest.mark.skipif(shutil.which("pdflatex") is None,
+                                reason="pdflatex is not installed (.ci/run installs it)")
+
+
+def _compile(tex) -> bytes:
+    """The PDF, its objects uncompressed so that the test can read the page size."""
+    first = "\\pdfobjcompresslevel=0 \\pdfcompresslevel=0 \\input{" + tex.stem + "}"
+    proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                           "-jobname", tex.stem, first],
+                          cwd=tex.parent, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    return tex.with_suffix(".pdf").read_bytes()
+
+
+def _pages_and_box(pdf: bytes) -> tuple[int, list[float]]:
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    box = re.search(rb"/MediaBox\s*\[([^\]]+)\]", pdf)
+    return pages, [float(v) for v in box.group(1).split()]
+
+
+@pytest.mark.parametrize("path", fileformat.example_paths(), ids=lambda p: p.stem)
+def test_every_example_compiles_to_one_tight_page(tmp_path, path):
+    graph = fileformat.load(path)
+    tex = write_tikz(graph, run(graph), tmp_path / f"{path.stem}.tex")
+    pages, box = _pages_and_box(_compile(tex))
+    assert pages == 1
+    width_pt, height_pt = box[2] - box[0], box[3] - box[1]
+    assert 50 < width_pt < 2000 and 30 < height_pt < 2000       # the picture, not A4/letter
+    assert (width_pt, height_pt) != pytest.approx((612, 792)) and \
+        (width_pt, height_pt) != pytest.approx((595.3, 841.9), abs=1)
+
+
+def test_snippet_inputs_into_a_paper_and_hostile_labels_compile(tmp_path):
+    graph = fileformat.load(fileformat.example_paths()[0].with_name("cs231n_add_multiply.json"))
+    for node, label in zip(graph.nodes, ["50% & $x_1", "a\\b {#} ~^", "σ(Z₁)ᵀ", "日本 x̄",
+                                          "<|>"]):
+        graph.set_label(node, label)
+    write_tikz(graph, run(graph), tmp_path / "fig.tikz", standalone=False, palette="colorblind")
+    paper = tmp_path / "paper.tex"
+    paper.write_text("\\documentclass{article}\n\\usepackage{tikz}\n\\begin{document}\n"
+                     "Figure:\n\n\\input{fig.tikz}\n\\end{document}\n", encoding="utf-8")
+    pages, _ = _pages_and_box(_compile(paper))
+    assert pages == 1
