@@ -34,6 +34,7 @@ from backprop_studio.gui.animation import install as install_animation
 from backprop_studio.gui.canvas import GraphScene, GraphView
 from backprop_studio.gui.canvas.view import dropped_files
 from backprop_studio.gui.dock_tabs import install as install_dock_tabs
+from backprop_studio.gui.exercise import install_exercise
 from backprop_studio.gui.file_ops import FileController
 from backprop_studio.gui.inspector import Inspector
 from backprop_studio.gui.palette import PaletteWidget
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         install_training(self)       # gui/training: Training dock (datasets, optimizer, live plots)
         self.animation.dock.raise_()  # first start: the Animation dock in front of Training
         install_welcome(self)        # gui/welcome.py: the examples, on an empty canvas
+        install_exercise(self)       # gui/exercise: the Exercise menu, blanks on the canvas
         install_dock_tabs(self)      # gui/dock_tabs.py: no stray copy of a dock tab bar
         self.refresh_recent_menu()
         self.update_title()

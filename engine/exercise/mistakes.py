@@ -202,6 +202,10 @@ class Diagnoser:
         up = _upstream_node(g, f)
         if up is None:
             return "the output's gradient with respect to itself is 1"
+        if up == g.output and f.kind != "upstream":
+            return (f"re-check the local gradient of {g.label(up)} at its input "
+                    f"{f.port or g.op(up).ports[0]} (the upstream ∂{g.label(up)}/∂"
+                    f"{g.label(up)} is 1)")
         mine = answers.get(Field("grad", node=up))
         if mine is not None and f.kind != "local":
             return (f"re-check the upstream value ∂{g.label(g.output)}/∂{g.label(up)} "

@@ -104,7 +104,9 @@ class Exercise:
         return doc
 
     def hinted(self, f: Field) -> str | None:
-        return next((k for g, k in self.hints_used if g == f), None)
+        """The hint taken for a blank: "reveal" if its answer was shown, else "formula"."""
+        kinds = {k for g, k in self.hints_used if g == f}
+        return "reveal" if "reveal" in kinds else next(iter(kinds), None)
 
 
 def _ref(kind: str) -> dict:

@@ -1,0 +1,459 @@
+"""The exercise mode of the main window: entered when the open graph has an exercise block.
+
+The blanks go on the canvas in working order (Tab and Shift+Tab follow it); answers are stored
+in the block through the undo stack; Check, hints and Reveal ask engine/exercise for the
+verdicts. While the exercise is open, Run, the animation, the gradient check and training are
+locked: they would show the answers. Reveal unlocks them and is recorded in the file.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction
+
+from backprop_studio.engine import GraphError
+from backprop_studio.engine.exercise import answers, grading, model
+from backprop_studio.gui import commands as graph_commands
+from backprop_studio.gui.exercise.blanks import CAPTION, BlankItem, GivenItem, arrange
+from backprop_studio.gui.exercise.commands import SetExercise
+from backprop_studio.gui.exercise.panel import ExercisePanel
+
+LOCKED = "Locked while the exercise is open (Exercise ▸ Reveal Answers unlocks it)"
+
+
+class ExerciseMode(QObject):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.active = False
+        self.blanks: list[BlankItem] = []
+        self.given: list[GivenItem] = []
+        self.anchors: dict = {}
+        self.current: BlankItem | None = None
+        self.checked = False
+        self.marks: dict = {}
+        self._result = None
+        self._refreshing = False
+        self._run_graph = window.run_graph
+        self.panel = ExercisePanel(self)
+        self.dock = window.add_bottom_dock(self.panel, "Exercise")
+        self._hide_dock()
+        self._build_menu()
+        window.graph_replaced.connect(self._on_graph_replaced)
+        window.scene.graph_event.connect(self._on_graph_event)
+        window.view.installEventFilter(self)
+        self._on_graph_replaced(window.graph)
+
+    # ------------------------------------------------------------ menu
+    def _build_menu(self) -> None:
+        w = self.window
+        menu = w.menuBar().addMenu("E&xercise")
+        self.menu = menu
+        self.actions = {}
+
+        def add(name, text, slot, tip=""):
+            act = QAction(text, self)
+            act.setStatusTip(tip)
+            act.triggered.connect(slot)
+            menu.addAction(act)
+            self.actions[name] = act
+            return act
+        add("new", "&New from This Graph…", self.new_exercise,
+            "Choose the blanks, the random values and the tolerance of an exercise")
+        add("remove", "Re&move the Exercise", self.remove_exercise,
+            "Make this an ordinary graph again")
+        menu.addSeparator()
+        add("check", "&Check Answers", self.check, "Mark every filled blank right or wrong")
+        add("hint_reveal", "Hint: &Reveal This Blank", lambda: self.hint("reveal"),
+            "Shows the answer of the current blank (it scores no point)")
+        add("hint_formula", "Hint: Show the Local &Formula", lambda: self.hint("formula"),
+            "Shows the formula of the local gradient (the blank scores no point)")
+        menu.addSeparator()
+        add("reveal", "Reveal &Answers", self.reveal,
+            "Show every answer and unlock Run and the animation (recorded in the file)")
+        self.actions["check"].setShortcut("Ctrl+Return")
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        ex = self.exercise
+        on = ex is not None
+        self.actions["remove"].setEnabled(on)
+        for name in ("check", "reveal"):
+            self.actions[name].setEnabled(on and not ex.revealed)
+        hints = on and ex.hints and not ex.revealed
+        for name in ("hint_reveal", "hint_formula"):
+            self.actions[name].setEnabled(hints)
+        self.panel.update_buttons(on, hints, on and ex.revealed)
+
+    # ------------------------------------------------------------ the block
+    @property
+    def exercise(self) -> model.Exercise | None:
+        try:
+            return model.of_graph(self.window.graph)
+        except GraphError:
+            return None
+
+    def _store(self, ex: model.Exercise, text: str) -> None:
+        graph_commands.push(self.window.undo_stack,
+                            SetExercise(self.window.graph, copy.deepcopy(ex.to_json()), text))
+
+    # ------------------------------------------------------------ entering and leaving
+    def _on_graph_replaced(self, graph) -> None:
+        self._leave()
+        if self.exercise is not None:
+            self._enter()
+        self._update_actions()
+
+    def _on_graph_event(self, event: str, data: dict) -> None:
+        if event == "graph_changed" and data.get("what") == "exercise":
+            if self._refreshing:
+                return
+            if self.exercise is None:
+                self._leave()
+            elif not self.active:
+                self._enter()
+            else:
+                self._refresh_texts()
+            self._update_actions()
+        elif event == "node_moved" and self.active:
+            self._arrange()
+        elif self.active and event in ("node_added", "node_removed", "edge_added",
+                                       "edge_removed", "node_changed"):
+            self._rebuild()
+
+    def _enter(self) -> None:
+        ex = self.exercise
+        graph = self.window.graph
+        try:
+            self._result = answers.solve(graph)
+            fields = answers.fields(graph, ex, self._result)
+        except GraphError as exc:
+            self.window.show_message(f"Cannot open the exercise: {exc}", error=True)
+            return
+        self.active = True
+        self._lock(not ex.revealed)
+        self.window.scene.show_result(None)
+        self._make_items(graph, ex, fields)
+        self.checked = False
+        self.marks = {}
+        self._refresh_texts()
+        self.dock.show()
+        self.dock.raise_()
+        self.panel.set_title(ex.title or "Exercise", (ex.student or {}).get("name")
+                             or (ex.student or {}).get("id"))
+        if ex.revealed:
+            self._show_revealed()
+        self._progress()
+
+    def _leave(self) -> None:
+        self._remove_items()
+        if self.active:
+            self._lock(False)
+        self.active = False
+        self._hide_dock()
+        self.panel.clear()
+
+    def _hide_dock(self) -> None:
+        """Out of sight, with the Animation dock in front of the tabs again."""
+        self.dock.hide()
+        anim = getattr(self.window, "animation", None)
+        if anim is not None:
+            anim.dock.raise_()
+
+    def _rebuild(self) -> None:
+        self._remove_items()
+        self.active = False
+        if self.exercise is not None:
+            self._enter()
+
+    def _remove_items(self) -> None:
+        scene = self.window.scene
+        from backprop_studio.gui.animation.placement import label_space
+        space = label_space(scene)
+        for item in self.blanks + self.given:
+            space.remove(item)
+            if item.scene() is scene:
+                scene.removeItem(item)
+        self.blanks, self.given, self.anchors, self.current = [], [], {}, None
+
+    def _make_items(self, graph, ex, fields) -> None:
+        scene = self.window.scene
+        asked_values = {f.node for f in fields if f.kind == "value"}
+        out_edge = {}
+        for source, target, port in graph.edges():
+            out_edge.setdefault(source, (source, target, port))
+        for f in fields:
+            role = "value" if f.kind == "value" else "grad"
+            caption = CAPTION.get(f.kind, "")
+            if f.kind == "param":
+                caption = f"∂/∂{f.tensor}"
+            item = BlankItem(f, role, caption, answers.describe(graph, f), self)
+            scene.addItem(item)
+            self.blanks.append(item)
+            if f.edge is not None:
+                anchor = (f.edge, True)
+            else:
+                anchor = (out_edge.get(f.node, f.node), f.kind != "value")
+            self.anchors[item] = anchor
+        for node in self._result.order:
+            if node in asked_values:
+                continue
+            item = GivenItem(answers.show(self._result.values[node]))
+            item.setToolTip(f"{graph.label(node)} (given)")
+            scene.addItem(item)
+            self.given.append(item)
+            self.anchors[item] = (out_edge.get(node, node), False)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        items = [(i, self.anchors[i]) for i in self.given + self.blanks]
+        arrange(self.window.scene, self.window.graph, items)
+
+    # ------------------------------------------------------------ locking
+    def _lock(self, locked: bool) -> None:
+        w = self.window
+        w.run_graph = self._locked_run if locked else self._run_graph
+        run = getattr(w, "actions", {}).get("run")
+        if run is not None:
+            run.setEnabled(not locked)
+        anim = getattr(w, "animation", None)
+        if anim is not None:
+            anim.panel.setEnabled(not locked)
+            anim.panel.setToolTip(LOCKED if locked else "")
+            anim.figure_action.setEnabled(not locked)
+            for view in (w.view, w.view.viewport()):
+                view.removeEventFilter(anim.keys)
+                if not locked:
+                    view.installEventFilter(anim.keys)
+            if locked:
+                anim.controller.set_timeline(None)
+                anim.overlay.forget()
+        training = getattr(w, "training", None)
+        if training is not None:
+            training.view.setEnabled(not locked)
+            training.view.setToolTip(LOCKED if locked else "")
+        self.locked = locked
+
+    def _locked_run(self, *args, **kwargs):
+        self.window.show_message(f"Run: {LOCKED}", error=True)
+        return None
+
+    # ------------------------------------------------------------ typing
+    def eventFilter(self, obj, event) -> bool:
+        """Keys for a blank go straight to it: Tab moves to the next blank (the canvas would
+        open the quick-add search), Space and the arrows edit (the canvas would pan or step
+        the animation)."""
+        if event.type() != QEvent.Type.KeyPress or not self.active:
+            return False
+        focus = self.window.scene.focusItem()
+        if not isinstance(focus, BlankItem):
+            return False
+        if event.key() == Qt.Key.Key_Backtab or (event.key() == Qt.Key.Key_Tab and
+                                                  event.modifiers() &
+                                                  Qt.KeyboardModifier.ShiftModifier):
+            self.leave(focus, -1)
+            return True
+        if event.key() == Qt.Key.Key_Tab:
+            self.leave(focus, +1)
+            return True
+        from PySide6.QtCore import QCoreApplication
+        QCoreApplication.sendEvent(self.window.scene, event)
+        return True
+
+    def focused(self, item: BlankItem) -> None:
+        self.current = item
+        self.panel.show_current(item, self._feedback(item))
+
+    def leave(self, item: BlankItem, step: int) -> None:
+        self.commit(item)
+        editable = [b for b in self.blanks if b.status not in ("hint", "revealed")]
+        if not editable:
+            return
+        i = editable.index(item) if item in editable else -1
+        self.focus(editable[(i + step) % len(editable)])
+
+    def focus(self, item: BlankItem) -> None:
+        """Put the keyboard in ``item`` (the scene sends focus-in only while the window is
+        active, so the mode follows here as well)."""
+        self.window.view.setFocus()
+        self.window.scene.setFocusItem(item, Qt.FocusReason.TabFocusReason)
+        self.window.view.ensureVisible(item, 40, 40)
+        self.focused(item)
+
+    def commit(self, item: BlankItem) -> None:
+        """Store what the blank holds if it changed; refuse what is not a number."""
+        text = item.toPlainText().strip()
+        if text == item.saved_text or item.status in ("hint", "revealed") or not self.active:
+            return
+        ex = self.exercise
+        if ex is None or ex.revealed:
+            return
+        if text:
+            try:
+                ex.answers[item.field] = grading.parse_answer(text)
+            except ValueError as exc:
+                self.window.show_message(f"Not an answer: {exc}", error=True)
+                item.set_text(item.saved_text)
+                return
+        else:
+            ex.answers.pop(item.field, None)
+        item.saved_text = text
+        self.marks.pop(item.field, None)
+        item.set_status("filled" if text else "blank", answers.describe(self.window.graph,
+                                                                        item.field))
+        self._refreshing = True
+        try:
+            self._store(ex, f"Answer {answers.describe(self.window.graph, item.field)}")
+        finally:
+            self._refreshing = False
+        self._progress()
+
+    def _refresh_texts(self) -> None:
+        ex = self.exercise
+        if ex is None:
+            return
+        right = None
+        for item in self.blanks:
+            hint = ex.hinted(item.field)
+            value = ex.answers.get(item.field)
+            if hint == "reveal":
+                right = right or answers.expected(self.window.graph,
+                                                  [b.field for b in self.blanks], self._result)
+                item.set_text(answers.show(right[item.field]))
+                item.set_status("hint", f"{answers.describe(self.window.graph, item.field)}: "
+                                        f"revealed by a hint (no point)")
+                continue
+            item.set_text("" if value is None else answers.show(value))
+            if item.status not in ("right", "wrong") or item.field not in self.marks:
+                item.set_status("filled" if value is not None else "blank")
+        self._progress()
+
+    # ------------------------------------------------------------ check, hints, reveal
+    def check(self) -> None:
+        if not self.active:
+            return
+        if self.current is not None:
+            self.commit(self.current)
+        ex = self.exercise
+        try:
+            result = grading.check(self.window.graph, ex)
+        except GraphError as exc:
+            self.window.show_message(f"Cannot check: {exc}", error=True)
+            return
+        self.checked = True
+        self.marks = {m.field: m for m in result.marks}
+        graph = self.window.graph
+        for item in self.blanks:
+            m = self.marks.get(item.field)
+            if m is None or m.status == "blank":
+                continue
+            what = answers.describe(graph, item.field)
+            if m.status == "right":
+                item.set_status("right", f"{what}: right")
+            elif m.status == "wrong":
+                item.set_status("wrong", f"{what}: wrong — {m.why}")
+        wrong = sum(m.status == "wrong" for m in result.marks)
+        self.panel.show_check(result, wrong, [(b, self.marks[b.field]) for b in self.blanks
+                                              if self.marks[b.field].status == "wrong"],
+                              graph)
+        self._progress()
+        self.window.show_message(f"Checked: {result.score} right, {wrong} wrong, "
+                                 f"{result.filled} / {result.maximum} answered")
+
+    def _feedback(self, item: BlankItem) -> str:
+        m = self.marks.get(item.field)
+        return m.why if m is not None and m.status == "wrong" else ""
+
+    def hint(self, kind: str) -> None:
+        ex = self.exercise
+        item = self.current
+        if not self.active or ex is None or not ex.hints or ex.revealed:
+            return
+        if item is None:
+            self.window.show_message("Click a blank first, then ask for its hint")
+            return
+        graph = self.window.graph
+        if (item.field, kind) not in ex.hints_used:
+            ex.hints_used.append((item.field, kind))
+        self._refreshing = True
+        try:
+            self._store(ex, f"Hint ({kind}) for {answers.describe(graph, item.field)}")
+        finally:
+            self._refreshing = False
+        if kind == "formula":
+            text = answers.formula(graph, item.field)
+            self.panel.show_hint(f"{answers.describe(graph, item.field)}: {text}")
+            item.setToolTip(f"{answers.describe(graph, item.field)} — hint: {text}")
+        self._refresh_texts()
+        if kind == "reveal":
+            self.panel.show_hint(f"{answers.describe(graph, item.field)} = "
+                                 f"{item.toPlainText()} (a hint: this blank scores no point)")
+            self.leave(item, +1)
+
+    def reveal(self) -> None:
+        ex = self.exercise
+        if not self.active or ex is None or ex.revealed:
+            return
+        if self.current is not None:
+            self.commit(self.current)
+            ex = self.exercise
+        ex.revealed = True
+        self._refreshing = True
+        try:
+            self._store(ex, "Reveal the answers")
+        finally:
+            self._refreshing = False
+        self._show_revealed()
+        self._lock(False)
+        self._update_actions()
+        self.window.show_message("Answers revealed (recorded in the file); Run and the "
+                                 "animation are unlocked")
+
+    def _show_revealed(self) -> None:
+        right = answers.expected(self.window.graph, [b.field for b in self.blanks],
+                                 self._result)
+        graph = self.window.graph
+        for item in self.blanks:
+            mine = item.toPlainText()
+            item.set_text(answers.show(right[item.field]))
+            item.set_status("revealed", f"{answers.describe(graph, item.field)} = "
+                                        f"{answers.show(right[item.field])}"
+                                        + (f" (you wrote {mine})" if mine else ""))
+        self.panel.show_hint("Answers revealed: each blank shows the engine's answer.")
+
+    def remove_exercise(self) -> None:
+        if self.exercise is None:
+            return
+        graph_commands.push(self.window.undo_stack,
+                            SetExercise(self.window.graph, None, "Remove the exercise"))
+
+    def new_exercise(self) -> None:
+        from backprop_studio.gui.exercise.dialog import NewExerciseDialog
+        graph = self.window.graph
+        try:
+            dialog = NewExerciseDialog(graph, self.window)
+        except GraphError as exc:
+            self.window.show_refusal("Cannot make an exercise", str(exc))
+            return
+        if dialog.exec():
+            self.create(dialog.exercise())
+
+    def create(self, ex: model.Exercise) -> bool:
+        """Store a new exercise in the graph (one undo step) and open it."""
+        try:
+            answers.fields(self.window.graph, ex)
+        except GraphError as exc:
+            self.window.show_refusal("Cannot make this exercise", str(exc))
+            return False
+        self._store(ex, "New exercise")
+        return True
+
+    # ------------------------------------------------------------ progress
+    def _progress(self) -> None:
+        ex = self.exercise
+        if ex is None:
+            return
+        filled = sum(1 for b in self.blanks if b.toPlainText().strip())
+        self.panel.show_progress(filled, len(self.blanks))
