@@ -204,3 +204,23 @@ def test_typed_answers_parse():
     assert grading.parse_answer("[1, −2]") == [1.0, -2.0]
     with pytest.raises(ValueError, match="not a number"):
         grading.parse_answer("abc")
+
+
+def test_a_dense_layers_tensor_gradients_are_blanks_with_the_engines_answers(tmp_path):
+    from backprop_studio.engine.api import Graph
+    from backprop_studio.engine.backprop import run
+    g = Graph()
+    x = g.input("x", [[1.0, 2.0]])
+    h = g.dense(x, 2, 2, label="h", W=[[1.0, -1.0], [0.5, 2.0]], b=[0.0, 1.0])
+    g.set_output(g.sum(h, label="L"))
+    model.store(g, Exercise(passes=[{"kind": "all_gradients"}]))
+    ex = model.of_graph(g)
+    fs = answers.fields(g, ex)
+    params = [f for f in fs if f.kind == "param"]
+    assert {(f.node, f.tensor) for f in params} == {("h", "W"), ("h", "b")}
+    right = answers.expected(g, fs)
+    tensor_grads = run(g).tensor_grads
+    assert right[Field("param", node="h", tensor="W")].tolist() == [[1.0, 1.0], [2.0, 2.0]]
+    assert right[Field("param", node="h", tensor="b")].tolist() == \
+        tensor_grads[("h", "b")].tolist() == [1.0, 1.0]
+    assert grading.fill(g) == len(fs) and grading.check(g).score == len(fs)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QTextOption
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QTextOption
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsTextItem, QStyle, QStyleOptionGraphicsItem
 
 from backprop_studio.gui import theme
@@ -57,6 +57,12 @@ class BlankItem(QGraphicsTextItem):
         b = self.box()
         return QRectF(b.left() - self._caption_width(), b.top(),
                       b.width() + self._caption_width() + MARK_W, b.height())
+
+    def shape(self) -> QPainterPath:
+        """The whole box takes clicks (Qt's own shape is the text's, a sliver when empty)."""
+        path = QPainterPath()
+        path.addRect(self.boundingRect())
+        return path
 
     @property
     def cards(self):

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import copy
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 
 from backprop_studio.engine import GraphError
 from backprop_studio.engine.exercise import answers, grading, model
 from backprop_studio.gui import commands as graph_commands
+from backprop_studio.gui.animation.placement import label_space
 from backprop_studio.gui.exercise.blanks import CAPTION, BlankItem, GivenItem, arrange
 from backprop_studio.gui.exercise.commands import SetExercise
+from backprop_studio.gui.exercise.lock import LOCKED, lock
+from backprop_studio.gui.exercise.menu import build_menu, update_actions
 from backprop_studio.gui.exercise.panel import ExercisePanel
-
-LOCKED = "Locked while the exercise is open (Exercise ▸ Reveal Answers unlocks it)"
 
 
 class ExerciseMode(QObject):
@@ -40,52 +40,14 @@ class ExerciseMode(QObject):
         self.panel = ExercisePanel(self)
         self.dock = window.add_bottom_dock(self.panel, "Exercise")
         self._hide_dock()
-        self._build_menu()
+        self.menu, self.actions = build_menu(self)
         window.graph_replaced.connect(self._on_graph_replaced)
         window.scene.graph_event.connect(self._on_graph_event)
         window.view.installEventFilter(self)
         self._on_graph_replaced(window.graph)
 
-    # ------------------------------------------------------------ menu
-    def _build_menu(self) -> None:
-        w = self.window
-        menu = w.menuBar().addMenu("E&xercise")
-        self.menu = menu
-        self.actions = {}
-
-        def add(name, text, slot, tip=""):
-            act = QAction(text, self)
-            act.setStatusTip(tip)
-            act.triggered.connect(slot)
-            menu.addAction(act)
-            self.actions[name] = act
-            return act
-        add("new", "&New from This Graph…", self.new_exercise,
-            "Choose the blanks, the random values and the tolerance of an exercise")
-        add("remove", "Re&move the Exercise", self.remove_exercise,
-            "Make this an ordinary graph again")
-        menu.addSeparator()
-        add("check", "&Check Answers", self.check, "Mark every filled blank right or wrong")
-        add("hint_reveal", "Hint: &Reveal This Blank", lambda: self.hint("reveal"),
-            "Shows the answer of the current blank (it scores no point)")
-        add("hint_formula", "Hint: Show the Local &Formula", lambda: self.hint("formula"),
-            "Shows the formula of the local gradient (the blank scores no point)")
-        menu.addSeparator()
-        add("reveal", "Reveal &Answers", self.reveal,
-            "Show every answer and unlock Run and the animation (recorded in the file)")
-        self.actions["check"].setShortcut("Ctrl+Return")
-        self._update_actions()
-
     def _update_actions(self) -> None:
-        ex = self.exercise
-        on = ex is not None
-        self.actions["remove"].setEnabled(on)
-        for name in ("check", "reveal"):
-            self.actions[name].setEnabled(on and not ex.revealed)
-        hints = on and ex.hints and not ex.revealed
-        for name in ("hint_reveal", "hint_formula"):
-            self.actions[name].setEnabled(hints)
-        self.panel.update_buttons(on, hints, on and ex.revealed)
+        update_actions(self)
 
     # ------------------------------------------------------------ the block
     @property
@@ -170,7 +132,6 @@ class ExerciseMode(QObject):
 
     def _remove_items(self) -> None:
         scene = self.window.scene
-        from backprop_studio.gui.animation.placement import label_space
         space = label_space(scene)
         for item in self.blanks + self.given:
             space.remove(item)
@@ -211,29 +172,8 @@ class ExerciseMode(QObject):
         items = [(i, self.anchors[i]) for i in self.given + self.blanks]
         arrange(self.window.scene, self.window.graph, items)
 
-    # ------------------------------------------------------------ locking
     def _lock(self, locked: bool) -> None:
-        w = self.window
-        w.run_graph = self._locked_run if locked else self._run_graph
-        run = getattr(w, "actions", {}).get("run")
-        if run is not None:
-            run.setEnabled(not locked)
-        anim = getattr(w, "animation", None)
-        if anim is not None:
-            anim.panel.setEnabled(not locked)
-            anim.panel.setToolTip(LOCKED if locked else "")
-            anim.figure_action.setEnabled(not locked)
-            for view in (w.view, w.view.viewport()):
-                view.removeEventFilter(anim.keys)
-                if not locked:
-                    view.installEventFilter(anim.keys)
-            if locked:
-                anim.controller.set_timeline(None)
-                anim.overlay.forget()
-        training = getattr(w, "training", None)
-        if training is not None:
-            training.view.setEnabled(not locked)
-            training.view.setToolTip(LOCKED if locked else "")
+        lock(self.window, locked, self._run_graph, self._locked_run)
         self.locked = locked
 
     def _locked_run(self, *args, **kwargs):
@@ -258,7 +198,6 @@ class ExerciseMode(QObject):
         if event.key() == Qt.Key.Key_Tab:
             self.leave(focus, +1)
             return True
-        from PySide6.QtCore import QCoreApplication
         QCoreApplication.sendEvent(self.window.scene, event)
         return True
 

@@ -48,6 +48,7 @@ class ExercisePanel(QWidget):
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setWordWrap(True)
         self.found = QListWidget()
+        self.found.setMaximumHeight(96)                   # the canvas keeps the room
         self.found.itemActivated.connect(self._go)
         self.found.itemClicked.connect(self._go)
         top = QHBoxLayout()
@@ -60,11 +61,14 @@ class ExercisePanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.reveal_button)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(3)
         layout.addLayout(top)
         layout.addLayout(buttons)
         layout.addWidget(self.current)
         layout.addWidget(self.hint)
-        layout.addWidget(self.found, 1)
+        layout.addWidget(self.found)
+        layout.addStretch(1)
 
     def update_buttons(self, on: bool, hints: bool, revealed: bool) -> None:
         self.check_button.setEnabled(on and not revealed)

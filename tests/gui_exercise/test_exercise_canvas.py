@@ -186,3 +186,18 @@ def test_new_exercise_dialog_makes_a_block_that_saves_and_loads(make_window, tmp
 
 def mode_create(window, ex):
     return window.exercise.create(ex)
+
+
+def test_a_click_anywhere_in_an_empty_blank_puts_the_keyboard_in_it(make_window, student_file,
+                                                                   qtbot):
+    window, mode = opened(make_window, student_file)
+    blank = mode.blanks[3]
+    box = blank.mapRectToScene(blank.box())
+    window.view.centerOn(box.center())
+    right_part = window.view.mapFromScene(box.right() - 4, box.center().y())
+    QTest.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=right_part)
+    assert window.scene.focusItem() is blank
+    QTest.keyClicks(window.view, "12")
+    QTest.keyClick(window.view, Qt.Key.Key_Return)
+    assert model.of_graph(window.graph).answers == {blank.field: 12.0}
+    assert window.scene.focusItem() is mode.blanks[4]
