@@ -224,3 +224,29 @@ def test_a_dense_layers_tensor_gradients_are_blanks_with_the_engines_answers(tmp
     assert right[Field("param", node="h", tensor="b")].tolist() == \
         tensor_grads[("h", "b")].tolist() == [1.0, 1.0]
     assert grading.fill(g) == len(fs) and grading.check(g).score == len(fs)
+
+
+def test_an_answer_must_be_a_rectangular_array_of_finite_numbers(tmp_path):
+    doc = json.loads(base(tmp_path).read_text(encoding="utf-8"))
+    block = doc["graph"]["graph"]["exercise"]
+    block["answers"] = [{"field": {"kind": "grad", "node": "x"}, "value": [[1, 2], [3]]}]
+    with pytest.raises(GraphError, match=r"exercise.answers\[0\].value"):
+        fileformat.loads(json.dumps(doc))
+    block["answers"][0]["value"] = "4"
+    with pytest.raises(GraphError, match="answers"):
+        fileformat.loads(json.dumps(doc))
+
+
+def test_pruned_drops_only_what_names_a_missing_node(tmp_path):
+    g = fileformat.load(base(tmp_path))
+    block = g.nx.graph["exercise"]
+    block["answers"] = [{"field": {"kind": "grad", "node": "x"}, "value": 1.0},
+                        {"field": {"kind": "grad", "node": "y"}, "value": 2.0}]
+    g.disconnect("q", "a")
+    g.remove_node("x")
+    out = model.pruned(block, g)
+    assert out["fields"] == block["fields"]           # q and the q → f edge are still there
+    assert out["random"] == [r for r in block["random"] if r["node"] == "z"]
+    assert out["answers"] == [{"field": {"kind": "grad", "node": "y"}, "value": 2.0}]
+    assert out["passes"] == [{"kind": "all_gradients"}]
+    model.from_json(out, g)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import GraphError
+from ..tensors import to_tensor
 from ..text import shorten
 
 NODE_KINDS = ("value", "grad")
@@ -222,6 +223,10 @@ def from_json(block: dict, graph=None) -> Exercise:
         f = field_from_json(a["field"], graph, f"exercise.answers[{i}]")
         if f in ex.answers:
             raise GraphError(f"exercise.answers[{i}]: this blank is answered twice")
+        try:
+            to_tensor(a["value"])            # rectangular and finite, or refused here
+        except ValueError as exc:
+            raise GraphError(f"exercise.answers[{i}].value: {exc}") from None
         ex.answers[f] = a["value"]
     ex.hints_used = [(field_from_json(h["field"], graph, f"exercise.hints_used[{i}]"),
                       h["kind"]) for i, h in enumerate(block.get("hints_used", []))]
@@ -234,6 +239,25 @@ def checked_block(block, graph) -> dict:
     """The loader's check of a file's block (after the schema): every name it uses exists."""
     from_json(block, graph)
     return block
+
+
+def pruned(block: dict, graph) -> dict:
+    """The block without what names a node or edge the graph no longer has (an edit after the
+    exercise was made), so the file stays loadable."""
+    def fine(doc) -> bool:
+        try:
+            field_from_json(doc, graph)
+            return True
+        except GraphError:
+            return False
+    out = dict(block)
+    out["fields"] = [f for f in block["fields"] if fine(f)]
+    out["passes"] = [p for p in block.get("passes", []) if "node" not in p or p["node"] in graph]
+    out["random"] = [r for r in block.get("random", []) if r["node"] in graph and
+                     graph.node(r["node"])["op"] in ("input", "parameter", "constant")]
+    for key in ("answers", "hints_used"):
+        out[key] = [a for a in block.get(key, []) if fine(a["field"])]
+    return {k: v for k, v in out.items() if v != [] or k in block}
 
 
 def of_graph(graph) -> Exercise | None:

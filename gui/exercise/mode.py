@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import copy
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 
 from backprop_studio.engine import GraphError
 from backprop_studio.engine.exercise import answers, grading, model
 from backprop_studio.gui import commands as graph_commands
 from backprop_studio.gui.animation.placement import label_space
+from backprop_studio.gui.exercise import hints
 from backprop_studio.gui.exercise.blanks import CAPTION, BlankItem, GivenItem, arrange
 from backprop_studio.gui.exercise.commands import SetExercise
 from backprop_studio.gui.exercise.lock import LOCKED, lock
 from backprop_studio.gui.exercise.menu import build_menu, update_actions
 from backprop_studio.gui.exercise.panel import ExercisePanel
+
+STRUCTURE = ("node_added", "node_removed", "edge_added", "edge_removed", "node_changed")
 
 
 class ExerciseMode(QObject):
@@ -34,7 +37,7 @@ class ExerciseMode(QObject):
         self.current: BlankItem | None = None
         self.checked = False
         self.marks: dict = {}
-        self._result = None
+        self.result = None
         self._refreshing = False
         self._run_graph = window.run_graph
         self.panel = ExercisePanel(self)
@@ -46,7 +49,7 @@ class ExerciseMode(QObject):
         window.view.installEventFilter(self)
         self._on_graph_replaced(window.graph)
 
-    def _update_actions(self) -> None:
+    def refresh_actions(self) -> None:
         update_actions(self)
 
     # ------------------------------------------------------------ the block
@@ -66,7 +69,7 @@ class ExerciseMode(QObject):
         self._leave()
         if self.exercise is not None:
             self._enter()
-        self._update_actions()
+        self.refresh_actions()
 
     def _on_graph_event(self, event: str, data: dict) -> None:
         if event == "graph_changed" and data.get("what") == "exercise":
@@ -77,30 +80,50 @@ class ExerciseMode(QObject):
             elif not self.active:
                 self._enter()
             else:
-                self._refresh_texts()
-            self._update_actions()
+                self.refresh_texts()
+            self.refresh_actions()
         elif event == "node_moved" and self.active:
             self._arrange()
-        elif self.active and event in ("node_added", "node_removed", "edge_added",
-                                       "edge_removed", "node_changed"):
-            self._rebuild()
+        elif event in STRUCTURE and "exercise" in self.window.graph.nx.graph:
+            QTimer.singleShot(0, self, self._after_edit)
+
+    def _after_edit(self) -> None:
+        """An edit of the graph under an exercise: blanks of what was deleted are dropped (the
+        file must stay loadable), and the blanks are made again for the new graph."""
+        graph = self.window.graph
+        block = graph.nx.graph.get("exercise")
+        if block is None:
+            return
+        try:
+            model.from_json(block, graph)
+        except GraphError:
+            self._refreshing = True
+            try:
+                graph_commands.push(self.window.undo_stack,
+                                    SetExercise(graph, model.pruned(block, graph),
+                                                "Drop the blanks of what was deleted"))
+            finally:
+                self._refreshing = False
+        self._rebuild()
 
     def _enter(self) -> None:
         ex = self.exercise
         graph = self.window.graph
+        if ex is None:
+            return
         try:
-            self._result = answers.solve(graph)
-            fields = answers.fields(graph, ex, self._result)
+            self.result = answers.solve(graph)
+            fields = answers.fields(graph, ex, self.result)
         except GraphError as exc:
             self.window.show_message(f"Cannot open the exercise: {exc}", error=True)
             return
         self.active = True
-        self._lock(not ex.revealed)
+        self.set_locked(not ex.revealed)
         self.window.scene.show_result(None)
         self._make_items(graph, ex, fields)
         self.checked = False
         self.marks = {}
-        self._refresh_texts()
+        self.refresh_texts()
         self.dock.show()
         self.dock.raise_()
         self.panel.set_title(ex.title or "Exercise", (ex.student or {}).get("name")
@@ -112,7 +135,7 @@ class ExerciseMode(QObject):
     def _leave(self) -> None:
         self._remove_items()
         if self.active:
-            self._lock(False)
+            self.set_locked(False)
         self.active = False
         self._hide_dock()
         self.panel.clear()
@@ -125,10 +148,9 @@ class ExerciseMode(QObject):
             anim.dock.raise_()
 
     def _rebuild(self) -> None:
-        self._remove_items()
-        self.active = False
-        if self.exercise is not None:
-            self._enter()
+        self._leave()
+        self._enter()
+        self.refresh_actions()
 
     def _remove_items(self) -> None:
         scene = self.window.scene
@@ -158,10 +180,10 @@ class ExerciseMode(QObject):
             else:
                 anchor = (out_edge.get(f.node, f.node), f.kind != "value")
             self.anchors[item] = anchor
-        for node in self._result.order:
+        for node in self.result.order:
             if node in asked_values:
                 continue
-            item = GivenItem(answers.show(self._result.values[node]))
+            item = GivenItem(answers.show(self.result.values[node]))
             item.setToolTip(f"{graph.label(node)} (given)")
             scene.addItem(item)
             self.given.append(item)
@@ -172,7 +194,7 @@ class ExerciseMode(QObject):
         items = [(i, self.anchors[i]) for i in self.given + self.blanks]
         arrange(self.window.scene, self.window.graph, items)
 
-    def _lock(self, locked: bool) -> None:
+    def set_locked(self, locked: bool) -> None:
         lock(self.window, locked, self._run_graph, self._locked_run)
         self.locked = locked
 
@@ -242,14 +264,10 @@ class ExerciseMode(QObject):
         self.marks.pop(item.field, None)
         item.set_status("filled" if text else "blank", answers.describe(self.window.graph,
                                                                         item.field))
-        self._refreshing = True
-        try:
-            self._store(ex, f"Answer {answers.describe(self.window.graph, item.field)}")
-        finally:
-            self._refreshing = False
+        self.store_quietly(ex, f"Answer {answers.describe(self.window.graph, item.field)}")
         self._progress()
 
-    def _refresh_texts(self) -> None:
+    def refresh_texts(self) -> None:
         ex = self.exercise
         if ex is None:
             return
@@ -259,7 +277,7 @@ class ExerciseMode(QObject):
             value = ex.answers.get(item.field)
             if hint == "reveal":
                 right = right or answers.expected(self.window.graph,
-                                                  [b.field for b in self.blanks], self._result)
+                                                  [b.field for b in self.blanks], self.result)
                 item.set_text(answers.show(right[item.field]))
                 item.set_status("hint", f"{answers.describe(self.window.graph, item.field)}: "
                                         f"revealed by a hint (no point)")
@@ -306,61 +324,21 @@ class ExerciseMode(QObject):
         return m.why if m is not None and m.status == "wrong" else ""
 
     def hint(self, kind: str) -> None:
-        ex = self.exercise
-        item = self.current
-        if not self.active or ex is None or not ex.hints or ex.revealed:
-            return
-        if item is None:
-            self.window.show_message("Click a blank first, then ask for its hint")
-            return
-        graph = self.window.graph
-        if (item.field, kind) not in ex.hints_used:
-            ex.hints_used.append((item.field, kind))
-        self._refreshing = True
-        try:
-            self._store(ex, f"Hint ({kind}) for {answers.describe(graph, item.field)}")
-        finally:
-            self._refreshing = False
-        if kind == "formula":
-            text = answers.formula(graph, item.field)
-            self.panel.show_hint(f"{answers.describe(graph, item.field)}: {text}")
-            item.setToolTip(f"{answers.describe(graph, item.field)} — hint: {text}")
-        self._refresh_texts()
-        if kind == "reveal":
-            self.panel.show_hint(f"{answers.describe(graph, item.field)} = "
-                                 f"{item.toPlainText()} (a hint: this blank scores no point)")
-            self.leave(item, +1)
+        hints.hint(self, kind)
 
     def reveal(self) -> None:
-        ex = self.exercise
-        if not self.active or ex is None or ex.revealed:
-            return
-        if self.current is not None:
-            self.commit(self.current)
-            ex = self.exercise
-        ex.revealed = True
-        self._refreshing = True
-        try:
-            self._store(ex, "Reveal the answers")
-        finally:
-            self._refreshing = False
-        self._show_revealed()
-        self._lock(False)
-        self._update_actions()
-        self.window.show_message("Answers revealed (recorded in the file); Run and the "
-                                 "animation are unlocked")
+        hints.reveal(self)
 
     def _show_revealed(self) -> None:
-        right = answers.expected(self.window.graph, [b.field for b in self.blanks],
-                                 self._result)
-        graph = self.window.graph
-        for item in self.blanks:
-            mine = item.toPlainText()
-            item.set_text(answers.show(right[item.field]))
-            item.set_status("revealed", f"{answers.describe(graph, item.field)} = "
-                                        f"{answers.show(right[item.field])}"
-                                        + (f" (you wrote {mine})" if mine else ""))
-        self.panel.show_hint("Answers revealed: each blank shows the engine's answer.")
+        hints.show_revealed(self)
+
+    def store_quietly(self, ex: model.Exercise, text: str) -> None:
+        """Store the block without rebuilding from it (the blanks already show it)."""
+        self._refreshing = True
+        try:
+            self._store(ex, text)
+        finally:
+            self._refreshing = False
 
     def remove_exercise(self) -> None:
         if self.exercise is None:

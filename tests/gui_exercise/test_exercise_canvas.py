@@ -201,3 +201,24 @@ def test_a_click_anywhere_in_an_empty_blank_puts_the_keyboard_in_it(make_window,
     QTest.keyClick(window.view, Qt.Key.Key_Return)
     assert model.of_graph(window.graph).answers == {blank.field: 12.0}
     assert window.scene.focusItem() is mode.blanks[4]
+
+
+def test_deleting_a_node_drops_its_blanks_and_the_file_still_loads(make_window, student_file,
+                                                                 qtbot, tmp_path):
+    window, mode = opened(make_window, student_file)
+    type_into(window, mode, mode.blanks[3], "1")          # ∂f/∂x, answered
+    QTest.keyClick(window.view, Qt.Key.Key_Tab)
+    window.scene.clearSelection()
+    window.scene.node_item("x").setSelected(True)
+    window.delete()
+    block = lambda: window.graph.nx.graph["exercise"]           # noqa: E731
+    qtbot.waitUntil(lambda: block()["answers"] == [])            # ∂f/∂x's answer is gone
+    assert {"kind": "grad", "node": "x"} not in block()["fields"]
+    assert "Cannot open the exercise" in window.statusBar().currentMessage()   # q lacks a
+    assert not mode.active and window.actions["run"].isEnabled()               # input now
+    path = tmp_path / "edited.json"
+    fileformat.save(window.graph, path)
+    assert model.of_graph(fileformat.load(path)).fields == [Field("value", node="q")]
+    window.undo_stack.undo()                                     # the drop, then the delete
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: mode.active and "x" in [b.field.node for b in mode.blanks])
