@@ -171,8 +171,10 @@ def test_add_gate_multiplied_by_the_input():
 def test_otherwise_it_names_the_upstream_value_to_recheck():
     g = cs231n()
     assert "re-check the upstream value ∂f/∂q" in diagnose(g, grad("x"), 11.0)
-    assert "re-check the upstream value ∂f/∂q" in diagnose(g, grad("x"), 11.0,
-                                                          {grad("q"): 2.0})
+    assert "re-check the upstream value ∂f/∂q first" in diagnose(g, grad("x"), 11.0,
+                                                                {grad("q"): 2.0})
+    assert diagnose(g, grad("x"), 11.0, {grad("q"): -4.0}) == \
+        "your upstream ∂f/∂q is right: re-check the local gradient it is multiplied by"
     assert "shape" in diagnose(g, grad("x"), [1.0, 2.0])
 
 

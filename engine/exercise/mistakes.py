@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..functions import rows
-from .answers import describe
 from .model import EDGE_KINDS, Field
 from .replay import EdgeContext, Replay, backward
 from .tolerance import close
@@ -206,15 +205,20 @@ class Diagnoser:
             return (f"re-check the local gradient of {g.label(up)} at its input "
                     f"{f.port or g.op(up).ports[0]} (the upstream ∂{g.label(up)}/∂"
                     f"{g.label(up)} is 1)")
-        mine = answers.get(Field("grad", node=up))
-        if mine is not None and f.kind != "local":
-            return (f"re-check the upstream value ∂{g.label(g.output)}/∂{g.label(up)} "
-                    f"({describe(g, Field('grad', node=up))}), which this one multiplies")
         if f.kind == "local":
             return f"re-check the local gradient of {g.label(f.target)} at its input {f.port} " \
                    f"(the values of its inputs)"
-        return (f"re-check the upstream value ∂{g.label(g.output)}/∂{g.label(up)} and the "
-                f"local gradient it is multiplied by")
+        name = f"∂{g.label(g.output)}/∂{g.label(up)}"
+        mine = answers.get(Field("grad", node=up))
+        if mine is None and f.kind in EDGE_KINDS:
+            mine = answers.get(Field("upstream", source=f.source, target=f.target, port=f.port))
+        if mine is not None and f.kind != "upstream" and close(mine, self.result.grads[up],
+                                                                 self.digits):
+            return (f"your upstream {name} is right: re-check the local gradient it is "
+                    f"multiplied by")
+        if mine is not None:
+            return f"re-check the upstream value {name} first: this one multiplies it"
+        return f"re-check the upstream value {name} and the local gradient it is multiplied by"
 
 
 def _upstream_node(graph, f: Field) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QTextCursor
 
 from backprop_studio.engine import GraphError
 from backprop_studio.engine.exercise import answers, grading, model
@@ -241,6 +242,9 @@ class ExerciseMode(QObject):
         self.window.view.setFocus()
         self.window.scene.setFocusItem(item, Qt.FocusReason.TabFocusReason)
         self.window.view.ensureVisible(item, 40, 40)
+        cursor = item.textCursor()                  # typing replaces what the blank holds
+        cursor.select(QTextCursor.SelectionType.Document)
+        item.setTextCursor(cursor)
         self.focused(item)
 
     def commit(self, item: BlankItem) -> None:

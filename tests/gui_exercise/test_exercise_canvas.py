@@ -222,3 +222,13 @@ def test_deleting_a_node_drops_its_blanks_and_the_file_still_loads(make_window, 
     window.undo_stack.undo()                                     # the drop, then the delete
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: mode.active and "x" in [b.field.node for b in mode.blanks])
+
+
+def test_tab_into_an_answered_blank_and_typing_replaces_its_answer(make_window, student_file):
+    window, mode = opened(make_window, student_file)
+    type_into(window, mode, mode.blanks[1], "5")
+    QTest.keyClick(window.view, Qt.Key.Key_Tab)
+    QTest.keyClick(window.view, Qt.Key.Key_Backtab)
+    QTest.keyClicks(window.view, "-4")
+    QTest.keyClick(window.view, Qt.Key.Key_Tab)
+    assert model.of_graph(window.graph).answers == {Field("grad", node="q"): -4.0}
