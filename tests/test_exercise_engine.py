@@ -250,3 +250,14 @@ def test_pruned_drops_only_what_names_a_missing_node(tmp_path):
     assert out["answers"] == [{"field": {"kind": "grad", "node": "y"}, "value": 2.0}]
     assert out["passes"] == [{"kind": "all_gradients"}]
     model.from_json(out, g)
+
+
+def test_make_refuses_a_blank_the_output_does_not_depend_on(tmp_path):
+    g = fileformat.load(EX / "cs231n_add_multiply.json")
+    g.add_node("input", "stray", tensors={"value": 1.0}, node_id="stray")
+    model.store(g, Exercise(fields=[Field("grad", node="stray")]))
+    path = tmp_path / "stray.json"
+    fileformat.save(g, path)
+    proc = cli("exercise", "make", path, "--students", roster(tmp_path), "--out",
+               tmp_path / "out")
+    assert proc.returncode == 2 and "∂f/∂stray has no gradient" in proc.stderr

@@ -143,7 +143,10 @@ def grade_file(path: Path) -> Row:
     row.status = "revealed" if ex.revealed else "graded"
     row.score, row.maximum = result.score, result.maximum
     for m in result.marks:
-        row.cells[describe(graph, m.field)] = m.status + (f": {m.why}" if m.why else "")
+        column = describe(graph, m.field)
+        if column in row.cells:                 # two nodes with one label: name it by id too
+            column += f" [{m.field.node or '→'.join(m.field.edge)}]"
+        row.cells[column] = m.status + (f": {m.why}" if m.why else "")
     return row
 
 

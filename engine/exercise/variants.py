@@ -16,7 +16,7 @@ from ..fileformat import dumps
 from ..limits import MAX_CSV_BYTES
 from ..safe_read import decode_utf8, read_bytes
 from ..text import shorten
-from .answers import fields, solve
+from .answers import expected, fields, solve
 from .model import Exercise, store
 from .seal import seal
 
@@ -105,6 +105,8 @@ def file_name(student_id: str) -> str:
 
 def make_all(base, ex: Exercise, students: list[dict]) -> dict[str, str]:
     """file name -> the student's file text, for every student (nothing written yet)."""
+    result = solve(base)                 # a blank without an answer is the teacher's to fix
+    expected(base, fields(base, ex, result), result)
     key = hashlib.sha256(dumps(base).encode()).hexdigest()
     out: dict[str, str] = {}
     owners: dict[str, str] = {}
