@@ -261,3 +261,10 @@ def test_make_refuses_a_blank_the_output_does_not_depend_on(tmp_path):
     proc = cli("exercise", "make", path, "--students", roster(tmp_path), "--out",
                tmp_path / "out")
     assert proc.returncode == 2 and "∂f/∂stray has no gradient" in proc.stderr
+
+
+def test_exercise_without_a_subcommand_says_which_there_are():
+    proc = cli("exercise")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: the following arguments are required: " \
+                                  "{make,solve,grade}"

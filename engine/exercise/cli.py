@@ -14,7 +14,7 @@ from .model import of_graph
 def add_parser(subparsers, name: str) -> None:
     p = subparsers.add_parser(name, help="backprop exercises: one variant per student, the key, "
                               "the gradebook")
-    sub = p.add_subparsers(dest="exercise_command", required=True)
+    sub = p.add_subparsers(dest="exercise_command", required=True, metavar="{make,solve,grade}")
     m = sub.add_parser("make", help="one exercise file per student of a roster")
     m.add_argument("file", help="a graph file with an exercise block")
     m.add_argument("--students", required=True, metavar="ROSTER.csv",

@@ -80,7 +80,8 @@ class NewExerciseDialog(QDialog):
                                                    "layer ∂W, ∂b"])
         for i, n in enumerate(self.nodes):
             self.node_table.setItem(i, 0, _label(graph.label(n)))
-            self.node_table.setItem(i, 1, _check_item(n == graph.output))
+            computed = graph.node(n)["op"] not in LEAVES     # a leaf's value is given
+            self.node_table.setItem(i, 1, _check_item(n == graph.output, enabled=computed))
             self.node_table.setItem(i, 2, _check_item(enabled=r.grads.get(n) is not None))
             has_params = bool(graph.op(n).vjp.keys() & set(graph.op(n).tensors))
             self.node_table.setItem(i, 3, _check_item(enabled=has_params and
