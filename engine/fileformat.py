@@ -25,6 +25,7 @@ import networkx as nx
 import numpy as np
 
 from .errors import GraphError
+from .exercise.model import checked_block
 from .graph import ComputationGraph, checked_training
 from .limits import MAX_ATTR_DEPTH, MAX_FILE_BYTES, MAX_NODES, MAX_TENSOR_DIMS, MAX_TOTAL_ELEMENTS
 from .ops import REGISTRY
@@ -269,6 +270,8 @@ def _build(doc, graph_class):
         graph.set_output(output)
     if "training" in attrs:
         attrs["training"] = checked_training(attrs["training"])
+    if "exercise" in attrs:
+        checked_block(attrs["exercise"], graph)
     for key, value in attrs.items():
         graph.nx.graph[key] = value
     return graph

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 
+from .exercise.model import schema_defs as exercise_defs
 from .limits import MAX_NAME_CHARS, MAX_NODES
 from .ops import REGISTRY
 from .settings import TRAINING
@@ -55,7 +56,8 @@ def build() -> dict:
                     "multigraph": {"const": True},
                     "graph": {"type": "object", "properties": {
                         "output": {"type": ["string", "null"]},
-                        "training": {"$ref": "#/$defs/training"}}},
+                        "training": {"$ref": "#/$defs/training"},
+                        "exercise": {"$ref": "#/$defs/exercise"}}},
                     "nodes": {"type": "array", "maxItems": MAX_NODES,
                               "items": {"$ref": "#/$defs/node"}},
                     "edges": {"type": "array", "items": {"$ref": "#/$defs/edge"}},
@@ -89,6 +91,7 @@ def build() -> dict:
             "training": {"type": "object",
                          "properties": {s.name: s.schema() for s in TRAINING},
                          "additionalProperties": False},
+            **exercise_defs(),
         },
     }
 

@@ -35,6 +35,7 @@ from backprop_studio.gui.canvas import GraphScene, GraphView
 from backprop_studio.gui.canvas.view import dropped_files
 from backprop_studio.gui.dock_heights import install as install_dock_heights
 from backprop_studio.gui.dock_tabs import install as install_dock_tabs
+from backprop_studio.gui.exercise import install_exercise
 from backprop_studio.gui.figure_exports import install as install_figure_exports
 from backprop_studio.gui.file_ops import FileController
 from backprop_studio.gui.inspector import Inspector
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.animation.dock.raise_()  # first start: the Animation dock in front of Training
         install_welcome(self)        # gui/welcome.py: the examples, on an empty canvas
         install_figure_exports(self)  # gui/figure_exports.py: TikZ, Animation, Presenter Mode
+        install_exercise(self)       # gui/exercise: the Exercise menu, blanks on the canvas
         install_dock_tabs(self)      # gui/dock_tabs.py: no stray copy of a dock tab bar
         self.dock_heights = install_dock_heights(self)   # gui/dock_heights.py: per-tab height
         self.refresh_recent_menu()
