@@ -1,0 +1,44 @@
+"""Export a graph out of the app: ``python main.py export FILE --to FORMAT -o OUT``.
+
+FORMATS maps a ``--to`` name to its writer, named by module path and imported only when that
+format is chosen, so a writer that needs Qt (an animation) or a heavy library costs nothing to
+the others. A writer is ``write(graph, path, source=None, **options) -> str`` (a one-line
+summary of what it wrote). Another format adds itself with one entry here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from ..errors import GraphError
+
+
+@dataclass(frozen=True)
+class Format:
+    writer: str          # "module:function", the module relative to this package
+    suffix: str          # the usual file name ending, for dialogs and default names
+    summary: str
+
+
+FORMATS: dict[str, Format] = {
+    "numpy": Format(".numpy_code:write", ".py", "a standalone NumPy script: forward, the "
+                    "backward pass by hand, the training loop"),
+    "pytorch": Format(".torch_code:write", ".py", "a PyTorch nn.Module with the same "
+                      "gradients and training loop"),
+}
+
+
+def writer(name: str):
+    """The writer function of format ``name``, imported now."""
+    fmt = FORMATS.get(name)
+    if fmt is None:
+        raise GraphError(f"unknown export format {name!r}; choose one of "
+                         f"{', '.join(sorted(FORMATS))}")
+    module, _, function = fmt.writer.partition(":")
+    return getattr(importlib.import_module(module, __package__), function)
+
+
+def export(graph, name: str, path, source: str | None = None, **options) -> str:
+    """Write ``graph`` in format ``name`` to ``path``; ``source`` names the file it came from."""
+    return writer(name)(graph, path, source=source, **options)

@@ -1,0 +1,127 @@
+"""What both code writers need to know about a graph, worked out once by the engine itself.
+
+The writers must give the engine's numbers, so they follow the engine's own plan: its node
+order, the edges in the order the backward pass walks them, which nodes need a gradient, where
+broadcasting is summed back, and the sigmoid → bce pair it computes from the logit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ... import __version__
+from .. import datasets
+from ..backprop import run
+from ..errors import GraphError
+from ..plan import Plan
+from ..train import fed_inputs
+from .names import Namer
+
+# Names the scripts define themselves: a node may not take them.
+RESERVED = {"np", "json", "argparse", "sys", "torch", "nn", "F", "plain", "rows", "sigmoid",
+            "mse", "bce", "bce_dp", "bce_dy", "bce_logits", "log_softmax", "row_sums", "mm_da",
+            "mm_db", "unbroadcast", "BCE_EPS", "LEAVES", "NODES", "OUTPUT", "TRAINABLE",
+            "TRAINING", "X", "Y", "FEATURES", "TARGETS", "backprop", "report", "train",
+            "main", "values", "grads", "tensor_grads", "edges", "trace", "SGD", "Momentum",
+            "Adam", "Model", "model", "step", "loss", "params", "optimizer", "local", "T"}
+
+
+@dataclass
+class Node:
+    id: str
+    op: str
+    label: str
+    var: str                     # the Python name of its value
+    grad: str                    # the Python name of ∂L/∂(its value)
+    inputs: dict                 # port -> producer Node id
+    config: dict
+    tensors: dict = field(default_factory=dict)   # tensor name -> Python name of that leaf
+    needs_grad: bool = False
+
+
+@dataclass
+class Model:
+    graph: object
+    nodes: list[Node]            # the plan's (topological) order
+    by_id: dict
+    output: str | None
+    loss_op: bool
+    edges: list                  # (source id, target id, port, formula) in backward order
+    leaves: list                 # (Python name, node id, tensor name, value) in plan slot order
+    trainable: list              # (node id, tensor name, Python name): graph.trainable()
+    fused: dict                  # sigmoid id -> bce id computed from the logit
+    broadcast: set               # (node id, port or tensor) whose gradient is summed back
+    training: dict | None
+    dataset: object | None       # datasets.Dataset
+    feeds: dict                  # "features"/"targets" -> Python name of that input
+    header: str
+
+
+def describe(graph, source: str | None = None) -> Model:
+    """Run the engine once (a graph that cannot run cannot be exported) and read its plan."""
+    plan = Plan.build(graph)
+    run(graph, trace=True, plan=plan)
+    training = dict(graph.nx.graph.get("training") or {}) or None
+    dataset, feeds = None, {}
+    broadcast = _broadcasts(plan)
+    if training is not None and plan.output is not None and graph.trainable():
+        if training.get("dataset"):
+            dataset = datasets.builtin(training["dataset"], int(training.get("seed", 0)))
+            feeds = fed_inputs(graph)
+            if set(feeds) != {"features", "targets"}:
+                raise GraphError(f"to train on the {dataset.name} dataset, the graph needs input "
+                                 f"nodes with feed = 'features' and 'targets'")
+            n = min(int(training.get("batch_size", 32)), len(dataset))
+            batch = Plan.build(graph, {feeds["features"]: dataset.X[:n],
+                                       feeds["targets"]: dataset.Y[:n]})
+            batch.function("full")
+            broadcast |= _broadcasts(batch)
+    else:
+        training = None
+    namer = Namer(RESERVED)
+    nodes, by_id = [], {}
+    for info in plan.graph_nodes:
+        var = namer.node(info.label)
+        node = Node(info.id, info.op.name, info.label, var, namer.claim(f"grad_{var}"),
+                    {p: plan.graph_nodes[i].id for p, i in zip(info.op.ports, info.inputs)},
+                    dict(info.config), needs_grad=bool(plan.needs_grad[info.index]))
+        for t in info.op.tensors:
+            node.tensors[t] = var if t == "value" else namer.claim(f"{var}_{t}")
+        nodes.append(node)
+        by_id[info.id] = node
+    leaves = [(by_id[n].tensors[t], n, t, value) for (n, t), value in
+              zip(plan.slots, plan.base_leaves)]
+    out = plan.graph_nodes[plan.output] if plan.output is not None else None
+    loss_op = out is not None and (out.op.is_loss or out.shape == ())
+    fused = {plan.graph_nodes[s].id: plan.graph_nodes[b].id
+             for s, b in plan._bce_of_sigmoid.items()}
+    edges = [(e.source, e.target, e.port, e.formula) for e in plan.edges]
+    trainable = [(n, t, by_id[n].tensors[t]) for n, t in graph.trainable()]
+    return Model(graph, nodes, by_id, out.id if out else None, loss_op, edges, leaves,
+                 trainable, fused, broadcast, training, dataset,
+                 {k: by_id[v].var for k, v in feeds.items()}, _header(source))
+
+
+def _broadcasts(plan: Plan) -> set:
+    """Edges and tensors whose gradient the engine sums back over broadcast axes."""
+    return {(plan.graph_nodes[i].id, name) for (i, name), yes in plan._broadcasts.items() if yes}
+
+
+def _header(source: str | None) -> str:
+    where = Path(source).name if source else "an unsaved graph"
+    return f"Exported by Backprop Studio {__version__} from {where}."
+
+
+def literal(value) -> str:
+    """Python source for a float or an array, every digit kept (repr round-trips)."""
+    if np.ndim(value) == 0:
+        return repr(float(value))
+    return f"np.array({np.asarray(value, dtype=float).tolist()!r})"
+
+
+def comment(text: str) -> str:
+    """Text safe inside a # comment: one line, no control characters."""
+    return "".join(ch if ch.isprintable() else " " for ch in str(text))
