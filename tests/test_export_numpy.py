@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from export_graphs import GRAPHS
 from export_helpers import engine_json, max_difference, run_script
 from hypothesis import given, settings
 from test_random_dags import SETTINGS, build, dags
@@ -62,18 +63,32 @@ def test_cs231n_script_reads_as_the_backward_pass(tmp_path):
     ast.parse(text)
 
 
-@pytest.mark.parametrize("name", ["xor_mlp", "two_layer_sigmoid", "spirals_mlp"])
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_graph_reaching_other_ops_matches_run_json(name, tmp_path):
+    graph = GRAPHS[name]()
+    numpy_code.write(graph, tmp_path / "g.py")
+    assert max_difference(run_script(tmp_path / "g.py"), engine_json(graph)) <= TOL
+
+
+def _training_graph(name):
+    if name in GRAPHS:
+        return GRAPHS[name]()
+    return fileformat.load(next(p for p in EXAMPLES if p.stem == name))
+
+
+@pytest.mark.parametrize("name", ["xor_mlp", "two_layer_sigmoid", "spirals_mlp",
+                                  "scalar_regression"])
 def test_training_steps_match_the_trainer(name, tmp_path):
-    path = next(p for p in EXAMPLES if p.stem == name)
-    graph = fileformat.load(path)
+    graph = _training_graph(name)
     block = graph.nx.graph["training"]
     steps = 25
     script = tmp_path / "train.py"
     numpy_code.write(graph, script)
     got = run_script(script, "--train", str(steps))
-    trainer = Trainer(graph, builtin(block["dataset"], block["seed"]),
+    data = builtin(block["dataset"], block.get("seed", 0)) if "dataset" in block else None
+    trainer = Trainer(graph, data,
                       optimizer=block["optimizer"], lr=block["lr"],
-                      batch_size=block["batch_size"], seed=block["seed"])
+                      batch_size=block.get("batch_size", 32), seed=block.get("seed", 0))
     trainer.run(steps)
     assert got["steps"] == steps
     assert np.allclose(got["losses"], trainer.history, rtol=0, atol=TOL)

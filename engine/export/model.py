@@ -24,9 +24,11 @@ from .names import Namer
 RESERVED = {"np", "json", "argparse", "sys", "torch", "nn", "F", "plain", "rows", "sigmoid",
             "mse", "bce", "bce_dp", "bce_dy", "bce_logits", "log_softmax", "row_sums", "mm_da",
             "mm_db", "unbroadcast", "BCE_EPS", "LEAVES", "NODES", "OUTPUT", "TRAINABLE",
-            "TRAINING", "X", "Y", "FEATURES", "TARGETS", "backprop", "report", "train",
+            "TRAINING", "DATA_X", "DATA_Y", "FEATURES", "TARGETS", "backprop", "report", "train",
             "main", "values", "grads", "tensor_grads", "edges", "trace", "SGD", "Momentum",
-            "Adam", "Model", "model", "step", "loss", "params", "optimizer", "local", "T"}
+            "Adam", "Model", "model", "step", "loss", "params", "optimizer", "local", "T",
+            "data", "gates", "vjp", "DATA", "PARAMS", "args", "parser", "math", "batch",
+            "trained", "leaves", "losses", "order", "cursor", "idx", "rng", "m", "n"}
 
 
 @dataclass

@@ -222,17 +222,17 @@ def _training(model: Model) -> str:
     data = ""
     if ds is not None:
         data = (f"\n# The {ds.name} dataset (seed {settings['seed']}), as "
-                f"engine/datasets.py generates it: features X, targets Y.\n"
-                f"X = {literal(ds.X)}\nY = {literal(ds.Y)}\n"
+                f"engine/datasets.py generates it: features DATA_X, targets DATA_Y.\n"
+                f"DATA_X = {literal(ds.X)}\nDATA_Y = {literal(ds.Y)}\n"
                 f"FEATURES, TARGETS = {model.feeds['features']!r}, {model.feeds['targets']!r}\n")
-    batch = ('''        if n == len(X):
-            batch = {FEATURES: X, TARGETS: Y}
+    batch = ('''        if n == len(DATA_X):
+            batch = {FEATURES: DATA_X, TARGETS: DATA_Y}
         else:                       # shuffled batches; each epoch a new order
-            if order is None or cursor + n > len(X):
-                order, cursor = rng.permutation(len(X)), 0
+            if order is None or cursor + n > len(DATA_X):
+                order, cursor = rng.permutation(len(DATA_X)), 0
             idx = order[cursor:cursor + n]
             cursor += n
-            batch = {FEATURES: X[idx], TARGETS: Y[idx]}
+            batch = {FEATURES: DATA_X[idx], TARGETS: DATA_Y[idx]}
 ''' if ds is not None else "        batch = {}                  # the graph's own values\n")
     return f'''
 TRAINING = {settings!r}
@@ -246,7 +246,7 @@ def train(steps):
     optimizer = {type(_optimizer(opt)).__name__}(TRAINING["lr"])
     rng = np.random.default_rng(TRAINING["seed"])
     params = [LEAVES[leaf] for _, _, leaf in TRAINABLE]
-    n = {"min(TRAINING['batch_size'], len(X))" if ds is not None else "0"}
+    n = {"min(TRAINING['batch_size'], len(DATA_X))" if ds is not None else "0"}
     order, cursor, losses = None, 0, []
     for _ in range(steps):
 {batch}        trained = {{leaf: p for (_, _, leaf), p in zip(TRAINABLE, params)}}
