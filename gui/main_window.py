@@ -34,6 +34,7 @@ from backprop_studio.gui.animation import install as install_animation
 from backprop_studio.gui.canvas import GraphScene, GraphView
 from backprop_studio.gui.canvas.view import dropped_files
 from backprop_studio.gui.dock_tabs import install as install_dock_tabs
+from backprop_studio.gui.export_code import install as install_export_code
 from backprop_studio.gui.file_ops import FileController
 from backprop_studio.gui.inspector import Inspector
 from backprop_studio.gui.palette import PaletteWidget
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.animation.dock.raise_()  # first start: the Animation dock in front of Training
         install_welcome(self)        # gui/welcome.py: the examples, on an empty canvas
         install_dock_tabs(self)      # gui/dock_tabs.py: no stray copy of a dock tab bar
+        install_export_code(self)    # gui/export_code.py: File ▸ Export ▸ As Code, LaTeX copies
         self.refresh_recent_menu()
         self.update_title()
         self._restore_settings()
