@@ -9,7 +9,8 @@ PyTorch's wheels are too large for the test run, so this lives here. In a venv o
     /tmp/torchvenv/bin/pip install torch==2.13.0 numpy networkx jsonschema
     python bench/verify_pytorch_export.py --python /tmp/torchvenv/bin/python [--steps 25]
 
-Prints one line per example with the largest differences (relative where |value| > 1) and
+Prints one line per example with the largest differences (for training, the NumPy export's
+as well) (relative where |value| > 1) and
 exits 1 if any is above 1e-9.
 """
 
@@ -33,7 +34,7 @@ from export_helpers import engine_json, max_difference  # noqa: E402
 
 from backprop_studio.engine import fileformat  # noqa: E402
 from backprop_studio.engine.datasets import builtin  # noqa: E402
-from backprop_studio.engine.export import torch_code  # noqa: E402
+from backprop_studio.engine.export import numpy_code, torch_code  # noqa: E402
 from backprop_studio.engine.train import Trainer  # noqa: E402
 
 TOL = 1e-9
@@ -61,11 +62,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--python", default="/tmp/torchvenv/bin/python",
                         help="a Python with torch installed")
-    parser.add_argument("--steps", type=int, default=25, help="training steps to compare")
+    parser.add_argument("--steps", type=int, default=25,
+                        help="training steps to compare (0: each file's own steps)")
     args = parser.parse_args()
     version = subprocess.run([args.python, "-c", "import torch; print(torch.__version__)"],
                              capture_output=True, text=True, check=True).stdout.strip()
-    print(f"torch {version} at {args.python}; training steps compared: {args.steps}")
+    print(f"torch {version} at {args.python}; training steps compared: "
+          f"{args.steps or 'each file' + chr(39) + 's own'}")
     worst = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         graphs = [(p.stem, fileformat.load(p), str(p))
@@ -78,12 +81,17 @@ def main() -> int:
             line = f"{name:28s} run --json: max difference {diff:.1e}"
             worst = max(worst, diff)
             if graph.nx.graph.get("training"):
-                want, history = trained(graph, args.steps)
-                got = run(args.python, script, "--train", str(args.steps))
+                steps = args.steps or int(graph.nx.graph["training"].get("steps", 1000))
+                want, history = trained(graph, steps)
+                got = run(args.python, script, "--train", str(steps))
                 pdiff = max_difference(got["params"], want)
                 ldiff = float(np.max(np.abs(np.array(got["losses"]) - history)))
-                line += f"; {args.steps} steps: parameters {pdiff:.1e}, losses {ldiff:.1e}"
+                line += f"; {steps} steps: parameters {pdiff:.1e}, losses {ldiff:.1e}"
                 worst = max(worst, pdiff, ldiff)
+                numpy_code.write(graph, script, source=source)      # the NumPy export, too
+                got = run(sys.executable, script, "--train", str(steps))
+                line += (f" (NumPy export: parameters {max_difference(got['params'], want):.1e}"
+                         f", losses {np.max(np.abs(np.array(got['losses']) - history)):.1e})")
             print(line)
     print(f"largest difference {worst:.1e} ({'within' if worst <= TOL else 'ABOVE'} {TOL:g})")
     return 0 if worst <= TOL else 1

@@ -9,6 +9,7 @@ parameters. It imports only numpy.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .model import Model, comment, describe, literal
@@ -106,6 +107,12 @@ def edge_code(model: Model, source: str, target: str, port: str) -> tuple[str, s
     return local_s, down_s
 
 
+def _formula_note(formula: str, local: str) -> str:
+    """The op's formula beside the code when it says more than a port's name."""
+    plain = formula == local or re.fullmatch(r"[\w.−-]+", formula)
+    return "" if plain else f"  ({formula})"
+
+
 def _param_code(model: Model, node, tensor: str) -> str:
     names = _names(model, node)
     expr = fill(NUMPY[node.op].vjp[tensor], names)
@@ -127,7 +134,7 @@ def _backward(model: Model) -> tuple[list[str], list[str]]:
         lines.append(_line(f"{src.grad} {op} {down}" if op == "=" else
                            f"{src.grad} = {src.grad} + {down}",
                            f"{src.label} → {node.label}.{port}: ∂{node.var}/∂{src.var} = "
-                           f"{local}" + (f"  ({formula})" if formula != local else "")))
+                           f"{local}" + _formula_note(formula, local)))
         seen.add(source)
         trace.append(f"            ({source!r}, {target!r}, {port!r}, {node.grad}, {local}, "
                      f"{down}, {formula!r}),")
