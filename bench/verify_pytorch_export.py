@@ -29,11 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT.parent))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from export_graphs import GRAPHS  # noqa: E402
+from export_graphs import GRAPHS, LINE_CSV, line_fit  # noqa: E402
 from export_helpers import engine_json, max_difference  # noqa: E402
 
 from backprop_studio.engine import fileformat  # noqa: E402
-from backprop_studio.engine.datasets import builtin  # noqa: E402
+from backprop_studio.engine.datasets import builtin, load_csv  # noqa: E402
 from backprop_studio.engine.export import numpy_code, torch_code  # noqa: E402
 from backprop_studio.engine.train import Trainer  # noqa: E402
 
@@ -47,9 +47,10 @@ def run(python: str, script: Path, *args) -> dict:
     return json.loads(done.stdout)
 
 
-def trained(graph, steps: int) -> tuple[list, list]:
+def trained(graph, steps: int, csv=None) -> tuple[list, list]:
     block = graph.nx.graph["training"]
     data = builtin(block["dataset"], block.get("seed", 0)) if block.get("dataset") else None
+    data = load_csv(*csv) if csv else data
     trainer = Trainer(graph, data, optimizer=block["optimizer"], lr=block["lr"],
                       batch_size=block.get("batch_size", 32), seed=block.get("seed", 0))
     trainer.run(steps)
@@ -74,21 +75,25 @@ def main() -> int:
         graphs = [(p.stem, fileformat.load(p), str(p))
                   for p in sorted((ROOT / "resources" / "examples").glob("*.json"))]
         graphs += [(name, make(), None) for name, make in GRAPHS.items()]
+        line_csv = Path(tmp) / "line.csv"
+        line_csv.write_text(LINE_CSV, encoding="utf-8")
+        graphs.append(("line_fit (CSV)", line_fit(), None))
         for name, graph, source in graphs:
-            script = Path(tmp) / f"{name}.py"
-            torch_code.write(graph, script, source=source)
+            script = Path(tmp) / f"{name.split()[0]}.py"
+            csv = (line_csv, ["x"], ["y"]) if name.endswith("(CSV)") else None
+            torch_code.write(graph, script, source=source, csv=csv)
             diff = max_difference(run(args.python, script), engine_json(graph))
             line = f"{name:28s} run --json: max difference {diff:.1e}"
             worst = max(worst, diff)
             if graph.nx.graph.get("training"):
                 steps = args.steps or int(graph.nx.graph["training"].get("steps", 1000))
-                want, history = trained(graph, steps)
+                want, history = trained(graph, steps, csv)
                 got = run(args.python, script, "--train", str(steps))
                 pdiff = max_difference(got["params"], want)
                 ldiff = float(np.max(np.abs(np.array(got["losses"]) - history)))
                 line += f"; {steps} steps: parameters {pdiff:.1e}, losses {ldiff:.1e}"
                 worst = max(worst, pdiff, ldiff)
-                numpy_code.write(graph, script, source=source)      # the NumPy export, too
+                numpy_code.write(graph, script, source=source, csv=csv)   # the NumPy one, too
                 got = run(sys.executable, script, "--train", str(steps))
                 line += (f" (NumPy export: parameters {max_difference(got['params'], want):.1e}"
                          f", losses {np.max(np.abs(np.array(got['losses']) - history)):.1e})")

@@ -49,5 +49,18 @@ def scalar_regression() -> Graph:
     return g
 
 
+def line_fit() -> Graph:
+    """A dense layer fitting y from x, the data fed from a dataset (a CSV in the tests)."""
+    g = Graph()
+    x = g.input("x", np.zeros((1, 1)), feed="features")
+    y = g.input("y", np.zeros((1, 1)), feed="targets")
+    g.set_output(g.mse(g.dense(x, in_features=1, units=1, seed=2, label="ŷ"), y, label="L"))
+    g.set_graph_attr("training", {"optimizer": "sgd", "lr": 0.1, "batch_size": 4, "steps": 30})
+    return g
+
+
+LINE_CSV = "x,noise,y\n-1.0,0.3,-0.9\n-0.5,0.1,0.1\n0.0,-0.2,0.8\n0.25,0.0,1.6\n0.5,0.4,1.9\n" \
+    "1.0,0.2,3.2\n\n"
+
 GRAPHS = {f.__name__: f for f in (softmax_classifier, bce_not_fused, matrix_vector,
                                   scalar_regression)}

@@ -46,6 +46,9 @@ def test_unknown_format_exits_2_with_the_list(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["export", "missing.json", "--to", "numpy"], "missing.json"),
     (["export", EX / "xor_mlp.json"], "--to"),
+    (["export", EX / "xor_mlp.json", "--to", "numpy", "--csv", "d.csv"], "--features"),
+    (["export", EX / "xor_mlp.json", "--to", "numpy", "--csv", "missing.csv", "--features",
+      "a", "--targets", "b"], "missing.csv"),
 ])
 def test_bad_export_input_exits_2_with_one_line(args, message):
     proc = cli(*args)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from export_graphs import GRAPHS
+from export_graphs import GRAPHS, LINE_CSV, line_fit
 from export_helpers import engine_json, max_difference, run_script
 from hypothesis import given, settings
 from test_random_dags import SETTINGS, build, dags
 
 from backprop_studio.engine import REGISTRY, fileformat
-from backprop_studio.engine.datasets import builtin
+from backprop_studio.engine.datasets import builtin, load_csv
 from backprop_studio.engine.export import numpy_code, templates
 from backprop_studio.engine.train import Trainer
 
@@ -107,3 +107,21 @@ def test_random_graph_script_matches_run_json(tmp_path_factory, dag):
     script = tmp_path_factory.mktemp("dag") / "dag.py"
     numpy_code.write(graph, script)
     assert max_difference(run_script(script), engine_json(graph)) <= TOL
+
+
+def test_training_on_a_csv_reads_it_by_path(tmp_path):
+    data = tmp_path / "line.csv"
+    data.write_text("\ufeff" + LINE_CSV, encoding="utf-8")      # with Excel's byte-order mark
+    graph = line_fit()
+    script = tmp_path / "fit.py"
+    numpy_code.write(graph, script, csv=(data, ["x"], ["y"]))
+    assert str(data) in script.read_text(encoding="utf-8") and "-0.9" not in \
+        script.read_text(encoding="utf-8")                       # read, not embedded
+    got = run_script(script, "--train", "12")
+    trainer = Trainer(graph, load_csv(data, ["x"], ["y"]), optimizer="sgd", lr=0.1,
+                      batch_size=4, seed=0)                      # 6 rows, batches of 4: shuffled
+    trainer.run(12)
+    assert np.allclose(got["losses"], trainer.history, rtol=0, atol=TOL)
+    want = [{"node": n, "name": t, "value": np.asarray(p).tolist()}
+            for (n, t), p in zip(trainer.names, trainer.params)]
+    assert max_difference(got["params"], want) <= TOL

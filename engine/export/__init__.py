@@ -19,13 +19,14 @@ class Format:
     writer: str          # "module:function", the module relative to this package
     suffix: str          # the usual file name ending, for dialogs and default names
     summary: str
+    options: tuple = ()  # keyword options the writer takes beyond (graph, path, source)
 
 
 FORMATS: dict[str, Format] = {
     "numpy": Format(".numpy_code:write", ".py", "a standalone NumPy script: forward, the "
-                    "backward pass by hand, the training loop"),
+                    "backward pass by hand, the training loop", ("csv",)),
     "pytorch": Format(".torch_code:write", ".py", "a PyTorch nn.Module with the same "
-                      "gradients and training loop"),
+                      "gradients and training loop", ("csv",)),
 }
 
 

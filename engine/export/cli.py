@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import fileformat
+from ..cli import UsageError, _columns
 from ..text import printable
 from . import FORMATS, export
 
@@ -17,12 +18,22 @@ def add_parser(subparsers, name: str) -> None:
     p.add_argument("--to", required=True, metavar="FORMAT",
                    help="one of: " + ", ".join(sorted(FORMATS)))
     p.add_argument("-o", "--out", help="where to write (default: FILE with the format's suffix)")
+    p.add_argument("--csv", metavar="PATH", help="code: train on this CSV (read by the script)")
+    p.add_argument("--features", help="the CSV's feature columns, comma-separated")
+    p.add_argument("--targets", help="the CSV's target columns, comma-separated")
 
 
 def run(args) -> int:
     from . import writer
     writer(args.to)                                  # an unknown format: exit 2 with the list
+    options = {}
+    if args.csv:
+        if "csv" not in FORMATS[args.to].options:
+            raise UsageError(f"--csv is for code formats, not {args.to}")
+        if not args.features or not args.targets:
+            raise UsageError("--csv needs --features and --targets (comma-separated columns)")
+        options["csv"] = (args.csv, _columns(args.features), _columns(args.targets))
     graph = fileformat.load(args.file)
     out = args.out or str(Path(args.file).with_suffix(FORMATS[args.to].suffix))
-    print(printable(export(graph, args.to, out, source=args.file)))
+    print(printable(export(graph, args.to, out, source=args.file, **options)))
     return 0

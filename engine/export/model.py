@@ -21,14 +21,20 @@ from ..train import fed_inputs
 from .names import Namer
 
 # Names the scripts define themselves: a node may not take them.
-RESERVED = {"np", "json", "argparse", "sys", "torch", "nn", "F", "plain", "rows", "sigmoid",
+RESERVED = {"np", "json", "argparse", "sys", "csv", "load_csv", "CSV", "torch", "nn", "F",
+            "plain", "rows", "sigmoid",
             "mse", "bce", "bce_dp", "bce_dy", "bce_logits", "log_softmax", "row_sums", "mm_da",
             "mm_db", "unbroadcast", "BCE_EPS", "LEAVES", "NODES", "OUTPUT", "TRAINABLE",
             "TRAINING", "DATA_X", "DATA_Y", "FEATURES", "TARGETS", "backprop", "report", "train",
             "main", "values", "grads", "tensor_grads", "edges", "trace", "SGD", "Momentum",
             "Adam", "Model", "model", "step", "loss", "params", "optimizer", "local", "T",
             "data", "gates", "vjp", "DATA", "PARAMS", "args", "parser", "math", "batch",
-            "trained", "leaves", "losses", "order", "cursor", "idx", "rng", "m", "n"}
+            "trained", "leaves", "losses", "order", "cursor", "idx", "rng", "m", "n",
+            # nn.Module's own attributes: a layer or parameter is stored as self.<name>
+            "forward", "training", "parameters", "named_parameters", "modules", "children",
+            "buffers", "state_dict", "load_state_dict", "to", "cuda", "cpu", "eval", "double",
+            "float", "half", "type", "apply", "zero_grad", "register_buffer", "requires_grad_",
+            "extra_repr", "dump_patches", "call_super_init", "get_parameter", "add_module"}
 
 
 @dataclass
@@ -60,18 +66,27 @@ class Model:
     dataset: object | None       # datasets.Dataset
     feeds: dict                  # "features"/"targets" -> Python name of that input
     header: str
+    csv: tuple | None = None     # (path, feature columns, target columns): read by the script
 
 
-def describe(graph, source: str | None = None) -> Model:
-    """Run the engine once (a graph that cannot run cannot be exported) and read its plan."""
+def describe(graph, source: str | None = None, csv: tuple | None = None) -> Model:
+    """Run the engine once (a graph that cannot run cannot be exported) and read its plan.
+    ``csv`` = (path, features, targets) trains on that file instead of the built-in dataset
+    (and with the default settings when the graph has none)."""
     plan = Plan.build(graph)
     run(graph, trace=True, plan=plan)
     training = dict(graph.nx.graph.get("training") or {}) or None
+    if csv is not None:
+        if plan.output is None or not graph.trainable():
+            raise GraphError("training on a CSV needs an output and something to train")
+        csv = (str(Path(csv[0]).resolve()), list(csv[1]), list(csv[2]))
+        training = training or {}
     dataset, feeds = None, {}
     broadcast = _broadcasts(plan)
     if training is not None and plan.output is not None and graph.trainable():
-        if training.get("dataset"):
-            dataset = datasets.builtin(training["dataset"], int(training.get("seed", 0)))
+        if csv is not None or training.get("dataset"):
+            dataset = (datasets.load_csv(*csv) if csv is not None else
+                       datasets.builtin(training["dataset"], int(training.get("seed", 0))))
             feeds = fed_inputs(graph)
             if set(feeds) != {"features", "targets"}:
                 raise GraphError(f"to train on the {dataset.name} dataset, the graph needs input "
@@ -104,7 +119,7 @@ def describe(graph, source: str | None = None) -> Model:
     trainable = [(n, t, by_id[n].tensors[t]) for n, t in graph.trainable()]
     return Model(graph, nodes, by_id, out.id if out else None, loss_op, edges, leaves,
                  trainable, fused, broadcast, training, dataset,
-                 {k: by_id[v].var for k, v in feeds.items()}, _header(source))
+                 {k: by_id[v].var for k, v in feeds.items()}, _header(source), csv)
 
 
 def _broadcasts(plan: Plan) -> set:
@@ -127,3 +142,42 @@ def literal(value) -> str:
 def comment(text: str) -> str:
     """Text safe inside a # comment: one line, no control characters."""
     return "".join(ch if ch.isprintable() else " " for ch in str(text))
+
+
+def training_settings(model: Model) -> dict:
+    """The training block with the command line's defaults filled in (engine/cli.py)."""
+    t = model.training
+    return {"optimizer": t.get("optimizer", "adam"), "lr": float(t.get("lr", 0.01)),
+            "batch_size": int(t.get("batch_size", 32)), "steps": int(t.get("steps", 1000)),
+            "seed": int(t.get("seed", 0))}
+
+
+CSV_LOADER = '''
+
+def load_csv(path, features, targets):
+    """The chosen numeric columns of a CSV with a header row, as engine/datasets.py reads it."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rows = [row for row in csv.reader(f) if row and any(cell.strip() for cell in row)]
+    header = [name.strip() for name in rows[0]]
+    columns = [header.index(name) for name in features + targets]
+    data = np.array([[float(row[i]) for i in columns] for row in rows[1:]])
+    return data[:, :len(features)], data[:, len(features):]
+'''
+
+
+def dataset_code(model: Model) -> str:
+    """DATA_X and DATA_Y: a CSV read by path when run, or a built-in dataset's numbers."""
+    ds = model.dataset
+    if ds is None:
+        return ""
+    feeds = (f"FEATURES, TARGETS = {model.feeds['features']!r}, {model.feeds['targets']!r}"
+             f"  # the inputs they feed\n")
+    if model.csv is not None:
+        path, features, targets = model.csv
+        return (f"{CSV_LOADER}\n\n# The training data: columns of a CSV file, read when the "
+                f"script runs.\nCSV = {{'path': {path!r}, 'features': {features!r}, "
+                f"'targets': {targets!r}}}\nDATA_X, DATA_Y = load_csv(**CSV)\n{feeds}")
+    seed = training_settings(model)["seed"]
+    return (f"\n# The {ds.name} dataset (seed {seed}), as engine/datasets.py generates it: "
+            f"features DATA_X, targets DATA_Y.\nDATA_X = {literal(ds.X)}\n"
+            f"DATA_Y = {literal(ds.Y)}\n{feeds}")

@@ -12,21 +12,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .model import Model, comment, describe, literal
+from .model import Model, comment, dataset_code, describe, literal, training_settings
 from .numpy_prelude import helpers_for, optimizer_source
 from .templates import FUSED_BCE, FUSED_BCE_DY, FUSED_SIGMOID_VJP, NUMPY, fill
 
 PAD = 44      # the column the comments start at
 
 
-def write(graph, path, source: str | None = None) -> str:
-    text = generate(graph, source)
+def write(graph, path, source: str | None = None, csv: tuple | None = None) -> str:
+    """``csv`` = (path, feature columns, target columns): the training loop reads that file."""
+    text = generate(graph, source, csv)
     Path(path).write_text(text, encoding="utf-8")
     return f"wrote a NumPy script ({len(text.splitlines())} lines) to {path}"
 
 
-def generate(graph, source: str | None = None) -> str:
-    model = describe(graph, source)
+def generate(graph, source: str | None = None, csv: tuple | None = None) -> str:
+    model = describe(graph, source, csv)
     body = _backprop(model) + _report(model) + (_training(model) if model.training else "") + \
         _main(model)
     helpers = helpers_for(body + "plain(")
@@ -34,7 +35,8 @@ def generate(graph, source: str | None = None) -> str:
              "    python THIS.py --train [STEPS] train, then print the parameters as JSON\n"
              if model.training else "    python THIS.py    the loss and every gradient, as JSON\n")
     return (f'#!/usr/bin/env python3\n"""A computation graph, forward and backward, in plain '
-            f'NumPy.\n\n{model.header}\n\n{usage}"""\n\nimport argparse\nimport json\n\n'
+            f'NumPy.\n\n{model.header}\n\n{usage}"""\n\nimport argparse\n'
+            f'{"import csv" + chr(10) if model.csv else ""}import json\n\n'
             f'import numpy as np\n\nnp.seterr(all="ignore")\n{helpers}\n\n{_leaves(model)}'
             f'{body}')
 
@@ -221,17 +223,9 @@ def report(values, grads, tensor_grads, edges):
 
 
 def _training(model: Model) -> str:
-    t, ds = model.training, model.dataset
-    opt = t.get("optimizer", "adam")
-    settings = {"optimizer": opt, "lr": float(t.get("lr", 0.01)),
-                "batch_size": int(t.get("batch_size", 32)), "steps": int(t.get("steps", 1000)),
-                "seed": int(t.get("seed", 0))}
-    data = ""
-    if ds is not None:
-        data = (f"\n# The {ds.name} dataset (seed {settings['seed']}), as "
-                f"engine/datasets.py generates it: features DATA_X, targets DATA_Y.\n"
-                f"DATA_X = {literal(ds.X)}\nDATA_Y = {literal(ds.Y)}\n"
-                f"FEATURES, TARGETS = {model.feeds['features']!r}, {model.feeds['targets']!r}\n")
+    ds, settings = model.dataset, training_settings(model)
+    opt = settings["optimizer"]
+    data = dataset_code(model)
     batch = ('''        if n == len(DATA_X):
             batch = {FEATURES: DATA_X, TARGETS: DATA_Y}
         else:                       # shuffled batches; each epoch a new order

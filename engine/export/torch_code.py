@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import GraphError
-from .model import Model, comment, describe, literal
+from .model import Model, comment, dataset_code, describe, literal, training_settings
 from .templates import TORCH, fill
 
 PAD = 44
@@ -54,14 +54,15 @@ def vjp(gate, inputs, port, upstream):
 '''
 
 
-def write(graph, path, source: str | None = None) -> str:
-    text = generate(graph, source)
+def write(graph, path, source: str | None = None, csv: tuple | None = None) -> str:
+    """``csv`` = (path, feature columns, target columns): the training loop reads that file."""
+    text = generate(graph, source, csv)
     Path(path).write_text(text, encoding="utf-8")
     return f"wrote a PyTorch script ({len(text.splitlines())} lines) to {path}"
 
 
-def generate(graph, source: str | None = None) -> str:
-    model = describe(graph, source)
+def generate(graph, source: str | None = None, csv: tuple | None = None) -> str:
+    model = describe(graph, source, csv)
     if model.output is None:
         raise GraphError("choose the graph's output before exporting it as PyTorch")
     usage = ("    python THIS.py                 the loss and every gradient, as JSON\n"
@@ -69,7 +70,8 @@ def generate(graph, source: str | None = None) -> str:
              "parameters\n" if model.training else
              "    python THIS.py    the loss and every gradient, as JSON\n")
     return (f'#!/usr/bin/env python3\n"""A computation graph as a PyTorch module, in float64.'
-            f'\n\n{model.header}\n\n{usage}"""\n\nimport argparse\nimport json\n'
+            f'\n\n{model.header}\n\n{usage}"""\n\nimport argparse\n'
+            f'{"import csv" + chr(10) if model.csv else ""}import json\n'
             f'{"import math" + chr(10) if model.training else ""}\nimport numpy as np\n'
             f'import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n'
             f'torch.set_default_dtype(torch.float64)\n{HELPERS}{_data(model)}{_module(model)}{_report(model)}'
@@ -235,17 +237,9 @@ ADAM_EPS = """        # The engine's Adam adds ε to √v before the bias correc
 
 
 def _training(model: Model) -> str:
-    t, ds = model.training, model.dataset
-    opt = t.get("optimizer", "adam")
-    settings = {"optimizer": opt, "lr": float(t.get("lr", 0.01)),
-                "batch_size": int(t.get("batch_size", 32)), "steps": int(t.get("steps", 1000)),
-                "seed": int(t.get("seed", 0))}
-    data = ""
-    if ds is not None:
-        data = (f"\n# The {ds.name} dataset (seed {settings['seed']}), as "
-                f"engine/datasets.py generates it: features DATA_X, targets DATA_Y.\n"
-                f"DATA_X = {literal(ds.X)}\nDATA_Y = {literal(ds.Y)}\n"
-                f"FEATURES, TARGETS = {model.feeds['features']!r}, {model.feeds['targets']!r}\n")
+    ds, settings = model.dataset, training_settings(model)
+    opt = settings["optimizer"]
+    data = dataset_code(model)
     batch = ('''        if n == len(DATA_X):
             batch = {FEATURES: DATA_X, TARGETS: DATA_Y}
         else:                       # shuffled batches (numpy's generator, as the engine's)
