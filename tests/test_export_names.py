@@ -4,6 +4,7 @@ collisions resolved."""
 from __future__ import annotations
 
 import ast
+import importlib
 
 import numpy as np
 import pytest
@@ -44,3 +45,29 @@ def test_clashing_and_unicode_labels_export_and_run(tmp_path):
     assert "def backprop(x, x_2, grad_sigma, print_2, trace=False):" in text
     assert "    sigma = x * x_2" in text and "    sigma_2 = sigmoid(sigma)" in text
     assert "    lambda_2 = np.sum(" in text
+
+
+HOSTILE = ['"""; import os; """', "x\nimport os", "\u202eevil", "'", "\\", "{g}", "∂L/∂x # no"]
+
+
+@pytest.mark.parametrize("module", ["numpy_code", "torch_code"])
+def test_hostile_labels_and_file_names_stay_data(module, tmp_path):
+    """Labels and the file name reach the code only as string literals, identifiers and
+    comments: the script still parses, and the NumPy one still gives the engine's numbers."""
+    g = Graph()
+    nodes = [g.parameter(label, float(k + 1)) for k, label in enumerate(HOSTILE)]
+    total = nodes[0]
+    for k, node in enumerate(nodes[1:]):
+        total = g.add(total, node, label=HOSTILE[k])
+    g.set_output(g.multiply(total, total, label='L"""'))
+    writer = importlib.import_module(f"backprop_studio.engine.export.{module}")
+    text = writer.generate(g, str(tmp_path / 'we"""ird\\name\x1b.json'))
+    tree = ast.parse(text)
+    assert "from we'''ird/name .json." in ast.get_docstring(tree)
+    imports = {a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+               for a in n.names}
+    assert "os" not in imports
+    if module == "numpy_code":
+        script = tmp_path / "h.py"
+        script.write_text(text, encoding="utf-8")
+        assert max_difference(run_script(script), engine_json(g)) <= 1e-9

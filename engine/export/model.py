@@ -128,7 +128,9 @@ def _broadcasts(plan: Plan) -> set:
 
 
 def _header(source: str | None) -> str:
-    where = Path(source).name if source else "an unsaved graph"
+    """The docstring's line naming the file: printable, and unable to end the docstring."""
+    where = comment(Path(source).name) if source else "an unsaved graph"
+    where = where.replace("\\", "/").replace('"', "'")
     return f"Exported by Backprop Studio {__version__} from {where}."
 
 
