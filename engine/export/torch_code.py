@@ -8,6 +8,7 @@ The engine's dense W is (in × units) and z = x·W + b; ``nn.Linear`` keeps weig
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,21 @@ from .model import Model, comment, dataset_code, describe, literal, training_set
 from .templates import TORCH, fill
 
 PAD = 44
+BCE_HELPERS = '''
+
+BCE_EPS = 1e-12
+
+
+def bce_dp(p, y):
+    c = p.clamp(BCE_EPS, 1.0 - BCE_EPS)
+    return (c - y) / (c * (1.0 - c)) / rows(p)
+
+
+def bce_dy(p, y):
+    c = p.clamp(BCE_EPS, 1.0 - BCE_EPS)
+    return -(torch.log(c) - torch.log1p(-c)) / rows(p)
+'''
+
 HELPERS = '''
 
 def plain(value):
@@ -32,19 +48,6 @@ def rows(a):
     return float(a.shape[0]) if a.dim() == 2 else 1.0
 
 
-BCE_EPS = 1e-12
-
-
-def bce_dp(p, y):
-    c = p.clamp(BCE_EPS, 1.0 - BCE_EPS)
-    return (c - y) / (c * (1.0 - c)) / rows(p)
-
-
-def bce_dy(p, y):
-    c = p.clamp(BCE_EPS, 1.0 - BCE_EPS)
-    return -(torch.log(c) - torch.log1p(-c)) / rows(p)
-
-
 def vjp(gate, inputs, port, upstream):
     """What one edge hands back: its op re-applied to detached inputs, differentiated with
     respect to the input at ``port`` alone, times ``upstream``."""
@@ -52,6 +55,11 @@ def vjp(gate, inputs, port, upstream):
     (down,) = torch.autograd.grad(gate(*args), args[port], upstream)
     return down
 '''
+
+
+def _helpers(model: Model) -> str:
+    uses_bce = any(model.by_id[t].op == "bce" for _, t, _, _ in model.edges)
+    return HELPERS + (BCE_HELPERS if uses_bce else "")
 
 
 def write(graph, path, source: str | None = None, csv: tuple | None = None) -> str:
@@ -74,7 +82,7 @@ def generate(graph, source: str | None = None, csv: tuple | None = None) -> str:
             f'{"import csv" + chr(10) if model.csv else ""}import json\n'
             f'{"import math" + chr(10) if model.training else ""}\nimport numpy as np\n'
             f'import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n'
-            f'torch.set_default_dtype(torch.float64)\n{HELPERS}{_data(model)}{_module(model)}{_report(model)}'
+            f'torch.set_default_dtype(torch.float64)\n{_helpers(model)}{_data(model)}{_module(model)}{_report(model)}'
             f'{_training(model) if model.training else ""}{_main(model)}')
 
 
@@ -167,8 +175,6 @@ def _param_refs(model: Model, node_id: str, tensor: str, grad: bool = False) -> 
 def _report(model: Model) -> str:
     nodes = ",\n".join(f"    ({n.id!r}, {n.op!r}, {n.label!r}, {n.needs_grad!r})"
                        for n in model.nodes)
-    binds = "\n".join(f"    {n.var} = values[{n.id!r}].detach()" for n in model.nodes)
-    grads = "\n".join(f"    {n.grad} = grads[{n.id!r}]" for n in model.nodes if n.needs_grad)
     edges = []
     for source, target, port, formula in model.edges:
         node = model.by_id[target]
@@ -180,6 +186,11 @@ def _report(model: Model) -> str:
         edges.append(f"        ({source!r}, {target!r}, {port!r}, {node.grad}, "
                      f"torch.as_tensor({local}), vjp(gates[{target!r}], [{args}], "
                      f"{ports.index(port)}, {node.grad}), {formula!r}),")
+    used = set(re.findall(r"\w+", " ".join(edges)))        # bind only what the edges read
+    binds = "\n".join(f"    {n.var} = values[{n.id!r}].detach()" for n in model.nodes
+                      if n.var in used)
+    grads = "\n".join(f"    {n.grad} = grads[{n.id!r}]" for n in model.nodes
+                      if n.needs_grad and n.grad in used)
     params = "".join(f"\n    ({n!r}, {t!r}, lambda m: {_param_refs(model, n, t)}, "
                      f"lambda m: {_param_refs(model, n, t, grad=True)}),"
                      for n, t, _ in model.trainable)
@@ -250,6 +261,7 @@ def _training(model: Model) -> str:
             batch = {FEATURES: DATA_X[idx], TARGETS: DATA_Y[idx]}
 ''' if ds is not None else "        batch = {}                  # the graph's own values\n")
     return f'''
+
 TRAINING = {settings!r}
 {data}
 
