@@ -125,3 +125,25 @@ def test_training_on_a_csv_reads_it_by_path(tmp_path):
     want = [{"node": n, "name": t, "value": np.asarray(p).tolist()}
             for (n, t), p in zip(trainer.names, trainer.params)]
     assert max_difference(got["params"], want) <= TOL
+
+
+def test_forward_only_and_a_vector_output(tmp_path):
+    """No output chosen: values only, every gradient None. A vector output: seeded with ones."""
+    from backprop_studio.engine.api import Graph
+    g = Graph()
+    a, b = g.input("a", np.array([1.0, 2.0])), g.input("b", 3.0)
+    g.add(a, b)
+    g.multiply(a, b)                          # two ends, none chosen
+    numpy_code.write(g, tmp_path / "f.py")
+    got = run_script(tmp_path / "f.py")
+    assert got["output"] is None and got["edges"] == []
+    assert all(n["grad"] is None for n in got["nodes"])
+    assert max_difference(got, engine_json(g)) == 0.0
+    g = Graph()
+    w = g.parameter("w", np.array([1.0, -2.0]))
+    g.set_output(g.tanh(g.multiply(w, g.input("b", 0.5))))
+    numpy_code.write(g, tmp_path / "v.py")
+    got = run_script(tmp_path / "v.py")
+    assert got["loss"] is None
+    assert max_difference(got, engine_json(g)) <= TOL
+    assert "np.ones(np.shape(tanh))" in (tmp_path / "v.py").read_text(encoding="utf-8")
