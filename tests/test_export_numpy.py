@@ -98,6 +98,17 @@ def test_training_steps_match_the_trainer(name, tmp_path):
     assert trainer.history[-1] != trainer.history[0]          # it did train
 
 
+@settings(max_examples=8, **SETTINGS)
+@given(dags(vector=False))
+def test_random_scalar_graph_script_matches_run_json(tmp_path_factory, dag):
+    """Scalar graphs: the engine runs these on Python floats, the script on numpy."""
+    leaves, ops, values, seed = dag
+    graph, _, _ = build(leaves, ops, values, seed)
+    script = tmp_path_factory.mktemp("dag") / "dag.py"
+    numpy_code.write(graph, script)
+    assert max_difference(run_script(script), engine_json(graph)) <= TOL
+
+
 @settings(max_examples=12, **SETTINGS)
 @given(dags(vector=True))
 def test_random_graph_script_matches_run_json(tmp_path_factory, dag):
