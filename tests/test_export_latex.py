@@ -48,7 +48,9 @@ def test_each_step_of_the_cs231n_backward_pass(cs231n):
         r"\frac{\partial f}{\partial y} = \frac{\partial f}{\partial q} \cdot "
         r"\frac{\partial q}{\partial y} = (-4) \cdot 1 = -4",
     ]
-    assert step_latex(graph, result, "q") == "q = 3"
+    assert step_latex(graph, result, "q") == "q = x + y = (-2) + 5 = 3"        # forward steps
+    assert step_latex(graph, result, "f") == r"f = q \cdot z = 3 \cdot (-4) = -12"
+    assert step_latex(graph, result, "x") == "x = -2"
 
 
 def test_two_paths_are_summed_and_a_sum_step_lists_its_terms():
@@ -72,6 +74,15 @@ def test_two_paths_are_summed_and_a_sum_step_lists_its_terms():
         r"\frac{\partial s}{\partial a} = 1 + 0.0025 = 1.00")
     with pytest.raises(ValueError, match="does not depend"):
         path_latex(g, result, b)
+
+
+def test_forward_rules_with_superscripts_and_settings():
+    g = Graph()
+    e = g.exp(g.input("x", 2.0), label="e")
+    g.set_output(g.power(e, p=3.0, label="p"))
+    result = run(g, trace=True)
+    assert step_latex(g, result, e) == "e = e^{x} = e^{2} = 7.39"
+    assert step_latex(g, result, g.output) == "p = e^{3} = 7.39^{3} = 403.43"
 
 
 def test_arrays_are_bmatrices_and_names_become_latex():

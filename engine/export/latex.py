@@ -31,8 +31,9 @@ _SPECIAL = {"_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$", "{": r"\
             "}": r"\}", "^": r"\^{}", "\\": r"\backslash "}
 
 
-def tex_name(text: str) -> str:
-    """A node's symbol in math mode: z¹ → z^{1}, W₁ → W_{1}, σ → \\sigma, words upright."""
+def tex_name(text: str, notation: bool = False) -> str:
+    """A node's symbol in math mode: z¹ → z^{1}, W₁ → W_{1}, σ → \\sigma, words upright.
+    ``notation``: an op's rule (``e^``, ``x^p``), whose ^ is a superscript, not a character."""
     for pair, tex in (("x̄", r"\bar{x}"), ("p̄", r"\bar{p}")):
         text = text.replace(pair, tex)
     out, i = [], 0
@@ -59,7 +60,10 @@ def tex_name(text: str) -> str:
             out.append(rf"\mathrm{{{match.group(0)}}}")
             i += len(match.group(0))
             continue
-        out.append(_GREEK.get(ch) or _SPECIAL.get(ch) or (ch if ch != " " else r"\,"))
+        if notation and ch == "^":
+            out.append("^")
+        else:
+            out.append(_GREEK.get(ch) or _SPECIAL.get(ch) or (ch if ch != " " else r"\,"))
         i += 1
     return "".join(out).strip()
 
@@ -132,7 +136,33 @@ def step_latex(graph, result: Result, step) -> str:
 
 
 def _forward(graph, result: Result, node: str) -> str:
-    return f"{_sym(graph, node)} = {number(result.values[node])}"
+    """q = x + y = (-2) + 5 = 3: the op's rule, with the numbers when they are scalars."""
+    me, spec = _sym(graph, node), graph.op(node)
+    if not spec.ports or not spec.notation:
+        return f"{me} = {number(result.values[node])}"
+    inputs = graph.inputs_of(node)
+    config = graph.node(node)["config"]
+    notation = re.sub(r"\^(\w+)", lambda m: f"^{{{number(config[m.group(1)])}}}"
+                      if m.group(1) in config else m.group(0), spec.notation)   # x^p, p = 2
+    rule = _rule(notation, {p: _sym(graph, s) for p, s in inputs.items()})
+    text = f"{me} = {rule}"
+    values = {p: result.values[s] for p, s in inputs.items()}
+    if all(np.ndim(v) == 0 for v in values.values()) and "W" not in spec.notation:
+        text += f" = {_rule(notation, {p: factor(v) for p, v in values.items()})}"
+    return re.sub(" +", " ", f"{text} = {number(result.values[node])}")
+
+
+def _rule(notation: str, names: dict) -> str:
+    """An op's notation ("{a} · {b}", "e^{x}") in LaTeX, its ports replaced by ``names``."""
+    pieces = re.split(r"\{(\w+)\}", notation)
+    out = []
+    for k, piece in enumerate(pieces):
+        if k % 2:
+            name = names.get(piece, piece)
+            out.append(f"{{{name}}}" if out and out[-1].endswith("^") else name)
+        elif piece:
+            out.append(tex_name(piece.replace(" ", "\0"), notation=True).replace("\0", " "))
+    return "".join(out)
 
 
 def path_latex(graph, result: Result, node: str) -> str:
