@@ -114,7 +114,7 @@ def describe(graph, source: str | None = None, csv: tuple | None = None) -> Mode
     out = plan.graph_nodes[plan.output] if plan.output is not None else None
     loss_op = out is not None and (out.op.is_loss or out.shape == ())
     fused = {plan.graph_nodes[s].id: plan.graph_nodes[b].id
-             for s, b in plan._bce_of_sigmoid.items()}
+             for s, b in plan.fused_pairs().items()}
     edges = [(e.source, e.target, e.port, e.formula) for e in plan.edges]
     trainable = [(n, t, by_id[n].tensors[t]) for n, t in graph.trainable()]
     return Model(graph, nodes, by_id, out.id if out else None, loss_op, edges, leaves,
@@ -124,7 +124,7 @@ def describe(graph, source: str | None = None, csv: tuple | None = None) -> Mode
 
 def _broadcasts(plan: Plan) -> set:
     """Edges and tensors whose gradient the engine sums back over broadcast axes."""
-    return {(plan.graph_nodes[i].id, name) for (i, name), yes in plan._broadcasts.items() if yes}
+    return {(plan.graph_nodes[i].id, name) for i, name in plan.summed_back()}
 
 
 def _header(source: str | None) -> str:
