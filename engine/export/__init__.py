@@ -1,9 +1,12 @@
 """Export a graph out of the app: ``python main.py export FILE --to FORMAT -o OUT``.
 
-FORMATS maps a ``--to`` name to its writer, named by module path and imported only when that
-format is chosen, so a writer that needs Qt (an animation) or a heavy library costs nothing to
-the others. A writer is ``write(graph, path, source=None, **options) -> str`` (a one-line
-summary of what it wrote). Another format adds itself with one entry here.
+FORMATS maps a ``--to`` name to its writer, named by module path ("module:function", relative
+to this package with a leading dot, else absolute, e.g. a GUI module) and imported only when
+that format is chosen, so a writer that needs Qt (an animation) or a heavy library costs nothing
+to the others. A writer is ``write(graph, path, source=None, **options) -> str`` (a one-line
+summary of what it wrote); ``Format.options`` names the keyword options it takes, which the
+command line passes when given (an option added to cli.add_parser under the same name).
+Another format adds itself with one entry here.
 """
 
 from __future__ import annotations

@@ -26,14 +26,16 @@ def add_parser(subparsers, name: str) -> None:
 def run(args) -> int:
     from . import writer
     writer(args.to)                                  # an unknown format: exit 2 with the list
-    options = {}
+    fmt = FORMATS[args.to]
+    options = {name: getattr(args, name) for name in fmt.options
+               if name != "csv" and getattr(args, name, None) is not None}
     if args.csv:
-        if "csv" not in FORMATS[args.to].options:
+        if "csv" not in fmt.options:
             raise UsageError(f"--csv is for code formats, not {args.to}")
         if not args.features or not args.targets:
             raise UsageError("--csv needs --features and --targets (comma-separated columns)")
         options["csv"] = (args.csv, _columns(args.features), _columns(args.targets))
     graph = fileformat.load(args.file)
-    out = args.out or str(Path(args.file).with_suffix(FORMATS[args.to].suffix))
+    out = args.out or str(Path(args.file).with_suffix(fmt.suffix))
     print(printable(export(graph, args.to, out, source=args.file, **options)))
     return 0
