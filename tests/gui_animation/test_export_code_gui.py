@@ -73,3 +73,15 @@ def test_a_node_menu_copies_the_chain_rule_down_to_it(open_example):
         r"\frac{\partial f}{\partial x} = \frac{\partial f}{\partial q} \cdot "
         r"\frac{\partial q}{\partial x} = (-4) \cdot 1 = -4")
     assert "Copied" in window.statusBar().currentMessage()
+
+
+def test_a_dense_layer_keeps_its_own_menu_items_first(open_example):
+    window, _ = open_example("xor_mlp")
+    dense = next(n for n in window.graph.nodes if window.graph.op(n).name == "dense")
+    menu = window.scene.node_menu(dense)          # kept: the menu owns its actions
+    texts = [a.text() for a in menu.actions()]
+    assert texts[0] == "Draw as Neurons and Weights"
+    assert texts[-1] == "Copy Chain Rule to Here as LaTeX"
+    QGuiApplication.clipboard().clear()
+    menu.actions()[-1].trigger()
+    assert QGuiApplication.clipboard().text().startswith(r"\frac{\partial L}{\partial z^{1}}")
