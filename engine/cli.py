@@ -67,7 +67,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
 
 # Commands that live in modules of their own: name -> module under backprop_studio.engine.
 # Each module has ``add_parser(subparsers, name)`` and ``run(args) -> int``.
-PLUGINS = {"export": "figures.cli", "exercise": "exercise.cli", "import": "onnx_io.cli"}
+PLUGINS = {"export": "export.cli", "exercise": "exercise.cli", "import": "onnx_io.cli"}
 
 
 def _plugins():

@@ -202,6 +202,16 @@ class Plan:
                 self.edges.append(EdgeInfo(self.graph_nodes[src].id, info.id, port,
                                            info.op.formula[port]))
 
+    # ---------------------------------------------------------------- for code export
+    def fused_pairs(self) -> dict[int, int]:
+        """sigmoid index -> bce index that the plan computes from the sigmoid's logit."""
+        return dict(self._bce_of_sigmoid)
+
+    def summed_back(self) -> set[tuple[int, str]]:
+        """(node index, port or tensor) whose gradient the compiled modes sum back over
+        broadcast axes (known once a mode with a backward pass has been compiled)."""
+        return {key for key, yes in self._broadcasts.items() if yes}
+
     # ---------------------------------------------------------------- running
     def function(self, mode: str):
         if mode not in self._fns:

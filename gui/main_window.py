@@ -36,6 +36,7 @@ from backprop_studio.gui.canvas.view import dropped_files
 from backprop_studio.gui.dock_heights import install as install_dock_heights
 from backprop_studio.gui.dock_tabs import install as install_dock_tabs
 from backprop_studio.gui.exercise import install_exercise
+from backprop_studio.gui.export_code import install as install_export_code
 from backprop_studio.gui.figure_exports import install as install_figure_exports
 from backprop_studio.gui.file_ops import FileController
 from backprop_studio.gui.inspector import Inspector
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         install_exercise(self)       # gui/exercise: the Exercise menu, blanks on the canvas
         install_dock_tabs(self)      # gui/dock_tabs.py: no stray copy of a dock tab bar
         self.dock_heights = install_dock_heights(self)   # gui/dock_heights.py: per-tab height
+        install_export_code(self)    # gui/export_code.py: File ▸ Export ▸ As Code, LaTeX copies
         self.refresh_recent_menu()
         self.update_title()
         self._restore_settings()

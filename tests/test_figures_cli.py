@@ -32,7 +32,7 @@ def test_tikz_and_snippet(tmp_path, capsys):
     snippet = (tmp_path / "f.tikz").read_text(encoding="utf-8")
     assert "\\documentclass" in doc and "{1B8A2F}" in doc
     assert "\\documentclass" not in snippet and "{0072B2}" in snippet
-    assert capsys.readouterr().err.count("wrote ") == 2
+    assert capsys.readouterr().out.count("wrote ") == 2
 
 
 @pytest.mark.parametrize("args, message", [
@@ -41,7 +41,8 @@ def test_tikz_and_snippet(tmp_path, capsys):
     (["--to", "gif", "--fps", "0"], "--fps 0: must be between 1 and 50 for gif"),
     (["--to", "mp4", "--fps", "61"], "--fps 61: must be between 1 and 60 for mp4"),
     (["--to", "png", "--scale", "100"], "--scale 100: must be between 0.1 and 8"),
-    (["--to", "pdf"], "argument --to: invalid choice: 'pdf'"),
+    (["--to", "pdf"], "unknown export format 'pdf'; choose one of "),
+    (["--to", "numpy", "--fps", "3"], "--fps is not an option of numpy"),
 ])
 def test_bad_options_are_one_line(tmp_path, capsys, args, message):
     assert main(["export", str(CS231N), "-o", str(tmp_path / "out"), *args]) == 2

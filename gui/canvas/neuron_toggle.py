@@ -53,15 +53,6 @@ def dense_menu(scene, node: str):
     return menu
 
 
-def context_menu(scene, node: str, screen_pos) -> bool:
-    """Show the node's menu at ``screen_pos``; False if ``node`` has none."""
-    menu = dense_menu(scene, node)
-    if menu is None:
-        return False
-    menu.exec(screen_pos)
-    return True
-
-
 def settings_checkbox(window, node: str, key: str, value: bool) -> QCheckBox:
     """The inspector's editor for a yes/no setting (a dense layer's ``neurons``)."""
     text = "Draw as neurons and weights" if key == SETTING else key

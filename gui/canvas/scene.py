@@ -37,6 +37,8 @@ class GraphScene(QGraphicsScene):
         self._edges: dict[tuple[str, str, str], EdgeItem] = {}
         self._drag: ConnectDrag | None = None
         self._press_positions: dict[str, tuple[float, float]] = {}
+        # Features add their items to a node's context menu: f(menu, node) for each.
+        self.node_menu_extras: list = []
         self.overview = Overview(self)
         self.edge_width = theme.EDGE_WIDTH
         self.result = None                # the Result shown, for layers drawn as neurons
@@ -243,11 +245,26 @@ class GraphScene(QGraphicsScene):
     def contextMenuEvent(self, event) -> None:
         for item in self.items(event.scenePos()):
             if isinstance(item, NodeItem):
-                if neuron_toggle.context_menu(self, item.node, event.screenPos()):
+                menu = self.node_menu(item.node)
+                if menu is not None:
+                    menu.exec(event.screenPos())
                     event.accept()
                     return
                 break
         super().contextMenuEvent(event)
+
+    def node_menu(self, node: str):
+        """A node's context menu: a dense layer's own items, then the features' (None if
+        empty)."""
+        from PySide6.QtWidgets import QMenu
+        menu = neuron_toggle.dense_menu(self, node)
+        if self.node_menu_extras:
+            menu = menu or QMenu()
+            if not menu.isEmpty():
+                menu.addSeparator()
+            for add in self.node_menu_extras:
+                add(menu, node)
+        return menu
 
     def mouseMoveEvent(self, event) -> None:
         if self._drag is not None:
