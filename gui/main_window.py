@@ -85,10 +85,10 @@ class MainWindow(QMainWindow):
         theme.on_change(self._palette_changed)
         install_animation(self)      # gui/animation: Animation dock, View-menu toggles, keys
         install_training(self)       # gui/training: Training dock (datasets, optimizer, live plots)
-        self.animation.dock.raise_()  # first start: the Animation dock in front of Training
         install_welcome(self)        # gui/welcome.py: the examples, on an empty canvas
         install_figure_exports(self)  # gui/figure_exports.py: TikZ, Animation, Presenter Mode
         install_exercise(self)       # gui/exercise: the Exercise menu, blanks on the canvas
+        self.animation.dock.raise_()  # first start: the Animation dock in front of its siblings
         install_dock_tabs(self)      # gui/dock_tabs.py: no stray copy of a dock tab bar
         self.dock_heights = install_dock_heights(self)   # gui/dock_heights.py: per-tab height
         install_export_code(self)    # gui/export_code.py: File ▸ Export ▸ As Code, LaTeX copies

@@ -43,7 +43,7 @@ class ExerciseMode(QObject):
         self._run_graph = window.run_graph
         self.panel = ExercisePanel(self)
         self.dock = window.add_bottom_dock(self.panel, "Exercise")
-        self._hide_dock()
+        self.dock.hide()                # until an exercise opens
         self.menu, self.actions = build_menu(self)
         window.graph_replaced.connect(self._on_graph_replaced)
         window.scene.graph_event.connect(self._on_graph_event)
@@ -142,10 +142,12 @@ class ExerciseMode(QObject):
         self.panel.clear()
 
     def _hide_dock(self) -> None:
-        """Out of sight, with the Animation dock in front of the tabs again."""
+        """Out of sight; if it was the tab in front, the Animation dock takes its place (a
+        Training tab in front stays in front when another graph opens)."""
+        in_front = self.dock.isVisible()
         self.dock.hide()
         anim = getattr(self.window, "animation", None)
-        if anim is not None:
+        if anim is not None and in_front:
             anim.dock.raise_()
 
     def _rebuild(self) -> None:
