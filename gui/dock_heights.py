@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
-HEIGHTS = {"Animation": 200, "Training": 285}
+HEIGHTS = {"Animation": 200, "Training": 285, "Exercise": 190}
 
 
 class BottomDockHeights(QObject):
