@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -56,6 +57,7 @@ class Inspector(QScrollArea):
         self.window = window
         self.setWidgetResizable(True)
         self.setMinimumWidth(250)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.node: str | None = None
         self.edge: tuple | None = None
         self.editors: dict[str, TensorEditor] = {}
@@ -133,6 +135,9 @@ class Inspector(QScrollArea):
 
     def _page(self) -> QVBoxLayout:
         page = QWidget()
+        # as wide as the dock, never wider: text wraps and tables scroll inside themselves
+        # rather than the whole page scrolling sideways
+        page.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(page)
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         old = self.widget()
@@ -177,9 +182,9 @@ class Inspector(QScrollArea):
         self.label_edit.editingFinished.connect(
             lambda: w.rename(node, self.label_edit.text()) if self.label_edit else None)
         form.addRow("Label", self.label_edit)
-        out = QCheckBox("Output: the backward pass starts here")
+        out = QCheckBox("Output (backprop starts here)")
         out.setChecked(graph.output == node)
-        out.setToolTip("∂L/∂L = 1 is seeded at this node")
+        out.setToolTip("The backward pass starts here: ∂L/∂L = 1 is seeded at this node")
         out.toggled.connect(lambda on: w.set_output(node if on else None))
         form.addRow(out)
         layout.addLayout(form)

@@ -8,9 +8,11 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSlider,
     QStyle,
@@ -98,6 +100,12 @@ class AnimationPanel(QWidget):
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # a long explanation (a node used three times) scrolls instead of being cut off
+        self.body_scroll = QScrollArea()
+        self.body_scroll.setWidget(self.body)
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.matrices = QWidget()
         self._heat_layout = QHBoxLayout(self.matrices)
         self._heat_layout.setContentsMargins(0, 0, 0, 0)
@@ -130,7 +138,7 @@ class AnimationPanel(QWidget):
         bar.addWidget(self.step_label)
         text = QVBoxLayout()
         text.addWidget(self.title)
-        text.addWidget(self.body, 1)
+        text.addWidget(self.body_scroll, 1)
         lower = QHBoxLayout()
         lower.addLayout(text, 3)
         lower.addWidget(self.matrices, 2)

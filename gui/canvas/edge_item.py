@@ -52,8 +52,10 @@ class EdgeItem(QGraphicsPathItem):
             return
         ends = (self.source_item, self.target_item)
         others = [n.sceneBoundingRect() for n in nodes if n not in ends]
+        ports = list(self.target_item.ports)
+        lane = ports.index(self.port) if self.port in ports else 0
         self.setPath(route(start, end, self.source_item.sceneBoundingRect(),
-                           self.target_item.sceneBoundingRect(), others))
+                           self.target_item.sceneBoundingRect(), others, lane, len(ports)))
 
     def label_anchors(self) -> list:
         """Where its labels may sit, best first: the path's midpoint, or along the run of a

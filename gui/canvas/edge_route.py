@@ -13,6 +13,7 @@ from PySide6.QtGui import QPainterPath
 REACH = 24.0            # how far the route runs out of a port before it turns
 MIN_GAP = 18.0          # the narrowest gap between bands a route may run along
 MAX_NODES = 2000        # beyond this the scan costs more than a bezier saves
+LANE = 8.0              # between the routes into one node's ports, so no two share a wire
 
 
 def bezier(start: QPointF, end: QPointF) -> QPainterPath:
@@ -41,13 +42,14 @@ def corridor(rects: list[QRectF], left: float, right: float, top: float, bottom:
     return best
 
 
-def wrapped(start: QPointF, end: QPointF, y: float) -> QPainterPath:
+def wrapped(start: QPointF, end: QPointF, y: float, lane: int = 0) -> QPainterPath:
     """Out of ``start`` to the right, up or down to ``y``, left, up or down again, and into
-    ``end`` from the left, with rounded corners."""
+    ``end`` from the left, with rounded corners. ``lane`` (the target port's index) moves each
+    of the three runs LANE apart, so routes into two ports of one node never overlap."""
     r = min(12.0, abs(y - start.y()) / 2, abs(end.y() - y) / 2)
     s1 = 1.0 if y >= start.y() else -1.0            # the first vertical run: down or up
     s2 = 1.0 if end.y() >= y else -1.0              # the second
-    xr, xl = start.x() + REACH, end.x() - REACH
+    xr, xl = start.x() + REACH + lane * LANE, end.x() - REACH - lane * LANE
     path = QPainterPath(start)
     path.lineTo(xr - r, start.y())
     path.quadTo(QPointF(xr, start.y()), QPointF(xr, start.y() + s1 * r))
@@ -62,7 +64,7 @@ def wrapped(start: QPointF, end: QPointF, y: float) -> QPainterPath:
 
 
 def route(start: QPointF, end: QPointF, source: QRectF, target: QRectF,
-          others: list[QRectF]) -> QPainterPath:
+          others: list[QRectF], lane: int = 0, lanes: int = 1) -> QPainterPath:
     """The wrapped route when the target lies to the left, wholly above or below the source,
     with a gap between them to run along; otherwise the bezier."""
     if end.x() >= start.x():
@@ -73,5 +75,19 @@ def route(start: QPointF, end: QPointF, source: QRectF, target: QRectF,
         top, bottom = target.bottom(), source.top()
     else:
         return bezier(start, end)
-    y = corridor(others, end.x() - REACH, start.x() + REACH, top, bottom)
-    return bezier(start, end) if y is None else wrapped(start, end, y)
+    y = corridor(others, end.x() - REACH - LANE * lane, start.x() + REACH + LANE * lane,
+                 top, bottom)
+    if y is None:
+        return bezier(start, end)
+    room = max(0.0, (corridor_height(others, end.x(), start.x(), top, bottom, y) - 6) / 2)
+    shift = max(-room, min(room, (lane - (lanes - 1) / 2) * LANE))
+    return wrapped(start, end, y + shift, lane)
+
+
+def corridor_height(rects, left, right, top, bottom, y) -> float:
+    """How high the free strip around ``y`` is (what a lane may move within)."""
+    above = max([r.bottom() for r in rects if r.right() > left and r.left() < right
+                 and r.bottom() <= y] + [top])
+    below = min([r.top() for r in rects if r.right() > left and r.left() < right
+                 and r.top() >= y] + [bottom])
+    return below - above

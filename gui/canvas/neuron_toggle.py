@@ -55,7 +55,7 @@ def dense_menu(scene, node: str):
 
 def settings_checkbox(window, node: str, key: str, value: bool) -> QCheckBox:
     """The inspector's editor for a yes/no setting (a dense layer's ``neurons``)."""
-    text = "Draw as neurons and weights" if key == SETTING else key
+    text = "As neurons" if key == SETTING else key          # the row is labelled "neurons"
     box = QCheckBox(text)
     box.setChecked(bool(value))
     if key == SETTING:

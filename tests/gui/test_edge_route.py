@@ -51,3 +51,20 @@ def test_spirals_wrapped_edges_run_clear_of_every_node(make_window):
         label = labels[edge.key]
         assert label.leader is None, edge.key
         assert abs(label.pos().y() - edge.label_anchors()[0].y()) < 1e-6
+
+
+def test_routes_into_two_ports_of_one_node_never_share_a_wire(make_window):
+    """sigmoid_neuron wraps: w0x0+w1x1 → z.a and w2 → z.b both return to z along one gap."""
+    window = make_window((1280, 800))
+    path = next(p for p in example_paths() if p.stem == "sigmoid_neuron")
+    assert window.open_path(path)
+    scene = window.scene
+    into_z = [e for e in scene.edge_items() if e.target == "z"
+              and e.source_item.output_anchor().x() > e.target_item.input_anchor(e.port).x()]
+    assert sorted(e.port for e in into_z) == ["a", "b"]
+    a, b = sorted(into_z, key=lambda e: e.port)
+    points_a = [a.path().pointAtPercent(t / 400) for t in range(401)]
+    points_b = [b.path().pointAtPercent(t / 400) for t in range(401)]
+    # no stretch of one wire lies on the other: away from where they cross, ≥ LANE/2 apart
+    close = sum(1 for p in points_a if min((p - q).manhattanLength() for q in points_b) < 3)
+    assert close < 20, close
