@@ -191,7 +191,8 @@ class EdgeLabel(CardItem):
 
     def _lift(self, value, lower, blocked) -> None:
         """Stack value over gradient and move both, up or down, whichever clears the nodes
-        (and other labels) sooner."""
+        (and other labels) sooner, preferring a spot whose leader line crosses no node's
+        numbers; failing that, any spot that clears them."""
         here = self.pos()
         if value and lower:
             lower.moved(0, value.rect.bottom() - lower.rect.top())
@@ -199,22 +200,45 @@ class EdgeLabel(CardItem):
         top = min(c.rect.top() for c in cards)
         bottom = max(c.rect.bottom() for c in cards)
         up, down = -GAP - bottom, GAP - top
+
+        def clear(dx: float, dy: float) -> bool:
+            return not any(blocked(c.rect.translated(dx, dy).translated(here)) for c in cards)
+
+        def leader_clear(line: QLineF) -> bool:
+            # sampled along its length: a thin box at each sample, so only what it passes over
+            steps = max(2, int(line.length() // 8))
+            for i in range(1, steps):
+                p = line.pointAt(i / steps) + here
+                if blocked(QRectF(p.x() - 1, p.y() - 1, 2, 2)):
+                    return False
+            return True
+
+        def vertical(dy: float) -> QLineF:
+            end = bottom + dy if dy < 0 else top + dy
+            return QLineF(QPointF(0, 0), QPointF(0, end))
+
+        first = None                  # the first spot that clears, whatever its leader
         for k in range(self.LIFT_MAX + 1):
             for dy in (up - k * self.LIFT_STEP, down + k * self.LIFT_STEP):
-                if not any(blocked(c.rect.translated(0, dy).translated(here)) for c in cards):
-                    for c in cards:
-                        c.moved(0, dy)
-                    end = bottom + dy if dy < 0 else top + dy
-                    self.leader = QLineF(QPointF(0, 0), QPointF(0, end))
-                    return
+                if clear(0, dy):
+                    if leader_clear(vertical(dy)):
+                        return self._move(cards, 0, dy, vertical(dy))
+                    first = first or (0.0, dy, vertical(dy))
         for dx, dy in ring(14.0, 24):   # above and below are taken: the nearest free spot
-            if not any(blocked(c.rect.translated(dx, up + dy).translated(here)) for c in cards):
-                for c in cards:
-                    c.moved(dx, up + dy)
-                self.leader = _leader_to(cards[-1].rect)
-                return
+            if clear(dx, up + dy):
+                line = _leader_to(QRectF(cards[-1].rect).translated(dx, up + dy))
+                if leader_clear(line):
+                    return self._move(cards, dx, up + dy, line)
+                first = first or (dx, up + dy, line)
+        if first is not None:
+            return self._move(cards, *first)
         for c in cards:               # nowhere free: keep them on the edge, stacked
             c.moved(0, up + GAP)
+
+    def _move(self, cards, dx: float, dy: float, leader: QLineF) -> None:
+        for c in cards:
+            c.moved(dx, dy)
+        self.leader = leader
 
     def _place(self, card, blocked) -> None:
         here = self.pos()

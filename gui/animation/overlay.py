@@ -34,6 +34,9 @@ from backprop_studio.gui.animation.timeline import DisplayState
 Z_RING = 15.0
 
 
+SIDE_ROOM = 24.0        # how far past the outermost nodes a label may reach
+
+
 class Overlay(QObject):
     def __init__(self, scene, controller, parent=None) -> None:
         super().__init__(parent)
@@ -81,8 +84,16 @@ class Overlay(QObject):
         self._sync(len(self.timeline))
 
     def _load_nodes(self) -> None:
-        """Node rectangles, which labels keep clear of."""
+        """Node rectangles, which labels keep clear of, and the nodes' left and right ends,
+        which labels stay between (a label beyond them widens what Fit must show)."""
         register_nodes(self.obstacles, self.scene)
+        self._update_extent()
+
+    def _update_extent(self) -> None:
+        self._runs = {e.key: e.run for e in self.scene.edge_items() if e.run is not None}
+        rects = [item.sceneBoundingRect() for item in self.scene.node_items()]
+        self._extent = (min(r.left() for r in rects) - SIDE_ROOM,
+                        max(r.right() for r in rects) + SIDE_ROOM) if rects else None
 
     def reset(self) -> None:
         """A new timeline (or none): remove our items; the nodes show the window's Result."""
@@ -205,7 +216,14 @@ class Overlay(QObject):
         self.obstacles.set(item, [c.rect.translated(pos) for c in item.cards])
 
     def _over_node(self, rect: QRectF, me=None) -> bool:
-        """Whether a scene rect would cover a node or another label."""
+        """Whether a scene rect would cover a node, another label or another edge's wrapped run,
+        or lie beyond the nodes' left or right end."""
+        extent = getattr(self, "_extent", None)
+        if extent is not None and (rect.left() < extent[0] or rect.right() > extent[1]):
+            return True
+        for key, run in getattr(self, "_runs", {}).items():      # another edge's run
+            if run.intersects(rect) and self.labels.get(key) is not me:
+                return True
         return self.obstacles.blocked(rect, me)
 
     def _names(self, step) -> tuple:
@@ -375,6 +393,7 @@ class Overlay(QObject):
         for item in self.scene.node_items():
             if moved is None or item.node in moved:
                 self.obstacles.set(("node", item.node), [item.sceneBoundingRect()])
+        self._update_extent()
         for key, label in self.labels.items():
             if moved is not None and key[0] not in moved and key[1] not in moved:
                 continue

@@ -11,7 +11,7 @@ from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from backprop_studio.gui import theme
-from backprop_studio.gui.canvas.edge_route import MAX_NODES, bezier, route
+from backprop_studio.gui.canvas.edge_route import MAX_NODES, bezier, route, run_rect
 
 
 class EdgeItem(QGraphicsPathItem):
@@ -23,6 +23,7 @@ class EdgeItem(QGraphicsPathItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(-1)
         self._shape = None
+        self.run = None
         self.restyle()
         self.update_path()
 
@@ -40,6 +41,7 @@ class EdgeItem(QGraphicsPathItem):
 
     def update_path(self) -> None:
         self._shape = None
+        self.run = None              # a wrapped route's run along the gap, as a thin rect
         start = self.source_item.output_anchor()
         end = self.target_item.input_anchor(self.port)
         scene = self.scene()
@@ -54,8 +56,11 @@ class EdgeItem(QGraphicsPathItem):
         others = [n.sceneBoundingRect() for n in nodes if n not in ends]
         ports = list(self.target_item.ports)
         lane = ports.index(self.port) if self.port in ports else 0
-        self.setPath(route(start, end, self.source_item.sceneBoundingRect(),
-                           self.target_item.sceneBoundingRect(), others, lane, len(ports)))
+        path = route(start, end, self.source_item.sceneBoundingRect(),
+                     self.target_item.sceneBoundingRect(), others, lane, len(ports))
+        self.setPath(path)
+        if path.elementCount() > 4:
+            self.run = run_rect(path)
 
     def label_anchors(self) -> list:
         """Where its labels may sit, best first: the path's midpoint, or along the run of a

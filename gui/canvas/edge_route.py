@@ -91,3 +91,19 @@ def corridor_height(rects, left, right, top, bottom, y) -> float:
     below = min([r.top() for r in rects if r.right() > left and r.left() < right
                  and r.top() >= y] + [bottom])
     return below - above
+
+
+def run_rect(path: QPainterPath, half: float = 3.0) -> QRectF:
+    """The longest horizontal segment of a wrapped route, ``half`` thick on each side: where
+    other edges' labels should not sit, so they are not read as this edge's."""
+    best = None
+    for i in range(1, path.elementCount()):
+        a, b = path.elementAt(i - 1), path.elementAt(i)
+        if b.isLineTo() and abs(a.y - b.y) < 1e-9:
+            length = abs(b.x - a.x)
+            if best is None or length > best[0]:
+                best = (length, min(a.x, b.x), a.y)
+    if best is None:
+        return QRectF()
+    length, left, y = best
+    return QRectF(left, y - half, length, 2 * half)

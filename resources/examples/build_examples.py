@@ -78,8 +78,8 @@ def two_layer_sigmoid() -> Graph:
     # term of both layers is in view at 11 px in a 1280 × 800 window
     for layer in (z1, z2):
         g.set_config(layer, "neurons", True)
-    place(g, {x: (0, 71), z1: (203, 0), y: (645, 0), loss: (645, 105),
-              x1: (0, 308), z2: (203, 237), x2: (645, 308)})
+    place(g, {x: (0, 71), z1: (203, 0), y: (662, 0), loss: (662, 140),
+              x1: (0, 308), z2: (203, 237), x2: (662, 308)})
     return g
 
 
