@@ -9,6 +9,7 @@ budget (budget.py) is refused before anything is built, and a graph is returned 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,11 +21,13 @@ from ..safe_read import read_bytes
 from . import require_onnx
 from .budget import MAX_FILE_BYTES, check_graph_size, check_model_size
 from .context import Context, Refusal, label_for
+from .exporter import METADATA
 from .op_map import MAPPERS, find_losses
 
 LOSSES = ("mse", "softmax_ce")
 DEFAULT_BATCH = 4
 MAX_BATCH = 1024
+MAX_METADATA_CHARS = 100_000
 MAX_LISTED = 12               # refusals named in the message; the rest are counted
 
 
@@ -37,6 +40,7 @@ class Translation:
     losses: list = field(default_factory=list)
     data_inputs: list = field(default_factory=list)
     targets: list = field(default_factory=list)
+    feeds: dict = field(default_factory=dict)       # our input node -> its dataset feed
 
     @property
     def needs_choice(self) -> bool:
@@ -137,6 +141,7 @@ def translate(model, source: str = "<model>", batch: int = DEFAULT_BATCH) -> Tra
                          f"{', '.join(sorted(MAPPERS))}")
     check_graph_size(len(ctx.graph), source)
     result = Translation(ctx.graph, data_inputs=ctx.data_inputs, targets=ctx.targets)
+    _read_metadata(model, ctx, result, source)
     for vi in model.graph.output:
         node = ctx.values.get(vi.name)
         if node is None:
@@ -146,6 +151,30 @@ def translate(model, source: str = "<model>", batch: int = DEFAULT_BATCH) -> Tra
         if ctx.graph.op(node).is_loss:
             result.losses.append(vi.name)
     return result
+
+
+def _read_metadata(model, ctx, result: Translation, source: str) -> None:
+    """The feeds and training settings our exporter wrote (metadata key METADATA), checked
+    as a file's would be."""
+    text = next((p.value for p in model.metadata_props if p.key == METADATA), None)
+    if text is None:
+        return
+    try:
+        extra = json.loads(text) if len(text) <= MAX_METADATA_CHARS else None
+    except ValueError:
+        extra = None
+    if not isinstance(extra, dict):
+        raise GraphError(f"{source}: its {METADATA} metadata is not a JSON object")
+    feeds = extra.get("feeds", {})
+    if not isinstance(feeds, dict):
+        raise GraphError(f"{source}: its {METADATA} metadata's feeds is not an object")
+    for name, feed in feeds.items():
+        node = ctx.values.get(name)
+        if node is not None and ctx.graph.node(node)["op"] == "input":
+            ctx.graph.set_config(node, "feed", feed)
+            result.feeds[node] = feed
+    if "training" in extra:
+        ctx.graph.set_graph_attr("training", extra["training"])
 
 
 def finish(t: Translation, output: str | None = None, loss: str | None = None):
@@ -175,7 +204,7 @@ def finish(t: Translation, output: str | None = None, loss: str | None = None):
     if loss is not None:
         node = _add_loss(t, node, loss)
     g.set_output(node)
-    if len(t.data_inputs) == 1:
+    if not t.feeds and len(t.data_inputs) == 1:
         g.set_config(t.data_inputs[0], "feed", "features")
     apply_layout(g)
     return g
