@@ -41,6 +41,7 @@ class Translation:
     data_inputs: list = field(default_factory=list)
     targets: list = field(default_factory=list)
     feeds: dict = field(default_factory=dict)       # our input node -> its dataset feed
+    inputs: dict = field(default_factory=dict)      # a model input's name -> our input node
 
     @property
     def needs_choice(self) -> bool:
@@ -51,7 +52,7 @@ class Translation:
 
 def read_model(path):
     """The parsed, validated model in the file at ``path`` (GraphError otherwise)."""
-    data = read_bytes(path, MAX_FILE_BYTES, "ONNX model")
+    data = read_bytes(path, MAX_FILE_BYTES, "model file")
     return parse_model(data, str(path))
 
 
@@ -141,6 +142,7 @@ def translate(model, source: str = "<model>", batch: int = DEFAULT_BATCH) -> Tra
                          f"{', '.join(sorted(MAPPERS))}")
     check_graph_size(len(ctx.graph), source)
     result = Translation(ctx.graph, data_inputs=ctx.data_inputs, targets=ctx.targets)
+    result.inputs = {name: ctx.values[name] for name in ctx.inputs if name in ctx.values}
     _read_metadata(model, ctx, result, source)
     for vi in model.graph.output:
         node = ctx.values.get(vi.name)
