@@ -140,7 +140,11 @@ def _write(w: _Writer, graph, info, shape_of) -> None:
         if len(shape_of[ins[0]]) == 2:
             w.op("Gemm", [ins[0], weight, bias], label, node)
         else:
-            w.op("Add", [w.op("MatMul", [ins[0], weight], label), bias], label, node)
+            product = w.name(f"{node}/MatMul")       # the MatMul named as the layer: the
+            w.nodes.append(w.h.make_node(                # importer labels a dense from it
+                "MatMul", [ins[0], weight], [product], name=w.name(label, w.node_names)))
+            w.nodes.append(w.h.make_node("Add", [product, bias], [node],
+                                         name=w.name(f"{label}/Add", w.node_names)))
     elif op in _LOSSES:
         _LOSSES[op](w, ins, shape_of[ins[0]], label, node)
     else:

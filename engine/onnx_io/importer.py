@@ -42,6 +42,7 @@ class Translation:
     targets: list = field(default_factory=list)
     feeds: dict = field(default_factory=dict)       # our input node -> its dataset feed
     inputs: dict = field(default_factory=dict)      # a model input's name -> our input node
+    ours: bool = False                              # written by our exporter (its metadata)
 
     @property
     def needs_choice(self) -> bool:
@@ -167,6 +168,7 @@ def _read_metadata(model, ctx, result: Translation, source: str) -> None:
         extra = None
     if not isinstance(extra, dict):
         raise GraphError(f"{source}: its {METADATA} metadata is not a JSON object")
+    result.ours = True
     feeds = extra.get("feeds", {})
     if not isinstance(feeds, dict):
         raise GraphError(f"{source}: its {METADATA} metadata's feeds is not an object")
@@ -206,7 +208,7 @@ def finish(t: Translation, output: str | None = None, loss: str | None = None):
     if loss is not None:
         node = _add_loss(t, node, loss)
     g.set_output(node)
-    if not t.feeds and len(t.data_inputs) == 1:
+    if not t.ours and len(t.data_inputs) == 1:
         g.set_config(t.data_inputs[0], "feed", "features")
     apply_layout(g)
     return g
