@@ -36,6 +36,7 @@ from backprop_studio.gui.canvas.view import dropped_files
 from backprop_studio.gui.dock_tabs import install as install_dock_tabs
 from backprop_studio.gui.file_ops import FileController
 from backprop_studio.gui.inspector import Inspector
+from backprop_studio.gui.onnx_actions import install as install_onnx
 from backprop_studio.gui.palette import PaletteWidget
 from backprop_studio.gui.tensor_editor import check_tensor
 from backprop_studio.gui.training import install as install_training
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.animation.dock.raise_()  # first start: the Animation dock in front of Training
         install_welcome(self)        # gui/welcome.py: the examples, on an empty canvas
         install_dock_tabs(self)      # gui/dock_tabs.py: no stray copy of a dock tab bar
+        install_onnx(self)           # gui/onnx_actions.py: File ▸ Import/Export ▸ ONNX
         self.refresh_recent_menu()
         self.update_title()
         self._restore_settings()
