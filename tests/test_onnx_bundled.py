@@ -57,9 +57,9 @@ def test_the_classifier_ends_in_softmax_ce_with_one_hot_targets():
     assert sorted(g.node(n)["op"] for n in g.nodes) == \
         ["dense", "dense", "input", "input", "relu", "softmax_ce"]
     dense = {g.label(n): g.node(n) for n in g.nodes if g.node(n)["op"] == "dense"}
-    assert sorted(dense) == ["fc1/Gemm", "fc2/Gemm"]
+    assert sorted(dense) == ["fc1", "fc2"]          # named by their scope, as exported
     w = onnx.numpy_helper.to_array(next(i for i in onnx.load(path).graph.initializer
                                         if i.name == "fc1.weight"))
-    assert np.array_equal(dense["fc1/Gemm"]["tensors"]["W"], w.T.astype(float))
+    assert np.array_equal(dense["fc1"]["tensors"]["W"], w.T.astype(float))
     target = np.asarray(g.node(t.inputs["target"])["tensors"]["value"])
     assert np.array_equal(target, np.eye(3)[[0, 1, 2, 0]])

@@ -25,7 +25,15 @@ def attrs(ctx: Context, node) -> dict:
 
 
 def name_of(node) -> str:
-    return node.name or node.output[0]
+    """The label for our node: an exporter's scope ("/fc1/Gemm" reads "fc1"), else the node's
+    name, else what it computes (a loss named after its output, "loss")."""
+    parts = [p for p in (node.name or "").split("/") if p]
+    if parts and parts[-1].split("_")[0] in (node.op_type, node.op_type.lower()) and \
+            len(parts) > 1:
+        return "/".join(parts[:-1])
+    if not parts or (len(parts) == 1 and parts[0].split("_")[0] == node.op_type):
+        return node.output[0]
+    return node.name
 
 
 def _binary(ctx, node):
