@@ -1,6 +1,6 @@
 """``import MODEL.onnx -o GRAPH.json``: an ONNX model as a graph file, ready to run, check,
-train or open; and the ``--to onnx`` half of ``export`` (add_export_arguments / run_export,
-for the export command's registry).
+train or open; and the ``--to onnx`` half of ``export`` (add_export_parser / run_export, for
+the export command's registry).
 """
 
 from __future__ import annotations
@@ -41,9 +41,9 @@ def run(args) -> int:
     return 0
 
 
-def add_export_arguments(parser) -> None:
-    """Options ``export --to onnx`` takes besides FILE and -o (none yet: the model is written
-    in float64 at opset exporter.OPSET)."""
+def add_export_parser(parser) -> None:
+    """Add the options ``export --to onnx`` takes besides FILE and -o to the export command's
+    parser (none yet: the model is always float64 at opset exporter.OPSET)."""
 
 
 def run_export(args) -> int:

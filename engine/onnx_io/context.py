@@ -12,6 +12,7 @@ import numpy as np
 
 from ..api import Graph
 from ..errors import GraphError
+from . import require_onnx
 
 LABEL_CHARS = 40
 
@@ -28,8 +29,7 @@ def label_for(name: str) -> str:
 
 class Context:
     def __init__(self, model, shapes: dict, batch: int, seed: int = 0):
-        onnx = __import__("onnx")
-        self.onnx = onnx
+        self.onnx = require_onnx()
         self.graph = Graph()
         self.model_graph = model.graph
         self.shapes = shapes

@@ -46,8 +46,8 @@ class Translation:
 
     @property
     def needs_choice(self) -> bool:
-        """True when the person must pick the output or a loss (no loss in the model, and
-        more than one output or a loss wanted)."""
+        """True for a model without a loss: the person picks the output (when there are
+        several) and whether to add a loss after it."""
         return not self.losses
 
 
