@@ -258,3 +258,41 @@ def test_import_command_refuses_a_malformed_file_with_exit_2(tmp_path, capsys):
     assert cli.main(["import", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "not an ONNX model" in err and err.count("\n") == 1
+
+
+def _loss_with_ignore_index(ignore_index):
+    return model([N("Gemm", ["x", "W", "b"], ["z"]),
+                  N("SoftmaxCrossEntropyLoss", ["z", "labels"], ["loss"], name="ce",
+                    ignore_index=ignore_index)],
+                 {"x": ["N", 3], "labels": ["N"]}, ["loss"], {"W": W, "b": B},
+                 labels={"labels"})
+
+
+def test_pytorchs_ignore_index_of_minus_100_changes_nothing_and_maps():
+    _, g, _ = compare_with_onnxruntime(_loss_with_ignore_index(-100))
+    assert g.node(g.output)["op"] == "softmax_ce"
+
+
+def test_an_ignore_index_that_is_a_class_is_refused():
+    text = refusal(_loss_with_ignore_index(1).SerializeToString())
+    assert "SoftmaxCrossEntropyLoss (ce: ignore_index 1 is a class" in text
+
+
+def _length_delimited(field: int, payload: bytes) -> bytes:
+    def varint(n):
+        out = b""
+        while True:
+            out += bytes([(n & 0x7F) | (0x80 if n > 0x7F else 0)])
+            n >>= 7
+            if not n:
+                return out
+    return varint(field << 3 | 2) + varint(len(payload)) + payload
+
+
+def test_a_model_nested_past_protobufs_depth_limit_is_refused_in_one_line():
+    graph = b""
+    for _ in range(300):            # GraphProto.node → NodeProto.attribute → AttributeProto.g
+        graph = _length_delimited(1, _length_delimited(5, _length_delimited(6, graph)))
+    with pytest.raises(GraphError, match="deep.onnx: not an ONNX model") as err:
+        parse_model(_length_delimited(7, graph), "deep.onnx")
+    assert "\n" not in str(err.value)

@@ -196,7 +196,11 @@ def _mean_reduction(ctx, node, has_weight_index):
     if len(node.input) > has_weight_index and node.input[has_weight_index]:
         raise Refusal("class weights do not map onto softmax_ce")
     if "ignore_index" in a:
-        raise Refusal("ignore_index does not map onto softmax_ce")
+        # PyTorch writes -100: never a class, so no label is ignored and nothing changes
+        classes = (ctx.shape(node.input[0]) or (0, 0))[-1]
+        if 0 <= int(a["ignore_index"]) < classes:
+            raise Refusal(f"ignore_index {a['ignore_index']} is a class; ignoring rows does "
+                          f"not map onto softmax_ce")
 
 
 def _softmax_ce(ctx, node, logits):
