@@ -13,6 +13,7 @@ from onnx import TensorProto, helper, numpy_helper
 from onnx_helpers import compare_with_onnxruntime, model
 
 from backprop_studio.engine import GraphError, cli, fileformat, run
+from backprop_studio.engine.fileformat import EXAMPLES
 from backprop_studio.engine.gradcheck import gradient_check
 from backprop_studio.engine.onnx_io import MISSING, budget
 from backprop_studio.engine.onnx_io.importer import (
@@ -296,3 +297,11 @@ def test_a_model_nested_past_protobufs_depth_limit_is_refused_in_one_line():
     with pytest.raises(GraphError, match="deep.onnx: not an ONNX model") as err:
         parse_model(_length_delimited(7, graph), "deep.onnx")
     assert "\n" not in str(err.value)
+
+
+def test_import_command_writes_into_the_current_folder_by_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    model_path = EXAMPLES / "regression_net.onnx"
+    assert cli.main(["import", str(model_path), "--loss", "mse"]) == 0
+    assert (tmp_path / "regression_net.json").is_file()
+    assert not (EXAMPLES / "regression_net.json").exists()

@@ -17,7 +17,8 @@ def add_parser(subparsers, name: str) -> None:
     p = subparsers.add_parser(name, help="an ONNX model as a graph file (its weights as "
                               "trainable parameters)")
     p.add_argument("model", help="an .onnx file")
-    p.add_argument("-o", "--out", help="the graph file to write (default: MODEL.json)")
+    p.add_argument("-o", "--out", help="the graph file to write (default: MODEL.json in the "
+                   "current folder)")
     p.add_argument("--output", metavar="NAME",
                    help="which of the model's outputs is the output (needed when it has "
                         "several and no loss)")
@@ -31,7 +32,7 @@ def add_parser(subparsers, name: str) -> None:
 
 def run(args) -> int:
     graph = import_onnx(args.model, output=args.output, loss=args.loss, batch=args.batch)
-    out = args.out or str(Path(args.model).with_suffix(".json"))
+    out = args.out or Path(args.model).with_suffix(".json").name    # never beside a shipped model
     fileformat.save(graph, out)
     ops = Counter(graph.node(n)["op"] for n in graph.nodes)
     made = ", ".join(f"{k} {op}" for op, k in sorted(ops.items()))
