@@ -47,8 +47,9 @@ class Translation:
     @property
     def needs_choice(self) -> bool:
         """True for a model without a loss: the person picks the output (when there are
-        several) and whether to add a loss after it."""
-        return not self.losses
+        several) and whether to add a loss after it. A model our exporter wrote has one
+        output, the graph's own (its loss written as elementary ops), so it is not asked."""
+        return not self.losses and not self.ours     # ours: its one output is the output
 
 
 def read_model(path):
