@@ -123,6 +123,35 @@ def a_softmax(z):
     return np.exp(a_log_softmax(z))
 
 
+def a_softmax_vjp(g, s):
+    """∂L/∂z of s = softmax(z) along the last axis: s ⊙ (g − Σⱼ gⱼ sⱼ), without the Jacobian."""
+    return s * (g - np.sum(g * s, axis=-1, keepdims=True))
+
+
+def a_leaky_relu(z, alpha):
+    return np.where(np.greater(z, 0), z, np.multiply(alpha, z))
+
+
+def a_leaky_step(z, alpha):
+    """leaky_relu's derivative: 1 where z > 0, else alpha."""
+    return np.where(np.greater(z, 0), 1.0, alpha)
+
+
+def a_flatten(x, axis):
+    """ONNX Flatten: the dimensions before ``axis`` become the rows, the rest the columns."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 0:
+        raise ValueError("flatten takes a vector or an array, not a single number")
+    axis = int(axis)
+    if axis > x.ndim:
+        raise ValueError(f"flatten's axis {axis} is beyond the {x.ndim} dimensions of x")
+    return x.reshape(math.prod(x.shape[:axis]), math.prod(x.shape[axis:]))
+
+
+def a_reshape_like(g, x):
+    return np.reshape(g, np.shape(x))
+
+
 def a_mm_da(g, a, b):
     """∂L/∂a of a @ b (1-D or 2-D): g·bᵀ, with the vector cases spelled out."""
     if b.ndim == 1:
@@ -171,6 +200,8 @@ ARRAY = {
     "log_softmax": a_log_softmax, "bce_logits": a_bce_logits, "row_sums": a_row_sums,
     "matmul": a_matmul,
     "mm_da": a_mm_da, "mm_db": a_mm_db,
+    "softmax_vjp": a_softmax_vjp, "leaky_relu": a_leaky_relu, "leaky_step": a_leaky_step,
+    "flatten": a_flatten, "reshape_like": a_reshape_like, "transpose": np.transpose,
 }
 
 
@@ -227,6 +258,14 @@ def s_power(x, p):
         return float(np.power(x, p))
 
 
+def s_leaky_relu(z, alpha):
+    return z if z > 0 else alpha * z
+
+
+def s_leaky_step(z, alpha):
+    return 1.0 if z > 0 else float(alpha)
+
+
 def _identity(x):
     return x
 
@@ -239,7 +278,8 @@ SCALAR = {
     "exp": s_exp, "log": s_log, "tanh": math.tanh, "sigmoid": s_sigmoid, "relu": s_relu,
     "step": s_step, "maximum": s_maximum, "ge": s_ge, "gt": s_gt, "power": s_power,
     "total": _identity, "mean": _identity, "size": _one, "ones_like": _one,
-    "rows": _one,
+    "rows": _one, "leaky_relu": s_leaky_relu, "leaky_step": s_leaky_step,
+    "transpose": _identity,
 }
 # Losses and matrix rules have no separate scalar form: they use the array one.
 for _name, _fn in ARRAY.items():

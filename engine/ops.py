@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .limits import MAX_SEED, MAX_SETTING, MAX_TENSOR_ELEMENTS
+from .limits import MAX_SEED, MAX_SETTING, MAX_TENSOR_DIMS, MAX_TENSOR_ELEMENTS
 from .settings import Setting
 
 INPUTS = "Inputs & parameters"
@@ -207,6 +207,39 @@ register(Op("matmul", MATH, "a·b", "matrix product a·b of vectors and matrices
             formula={"a": "b (so ∂L/∂a = g·bᵀ)", "b": "a (so ∂L/∂b = aᵀ·g)"},
             vjp={"a": "mm_da(g, a, b)", "b": "mm_db(g, a, b)"}))
 
+register(Op("transpose", MATH, "xᵀ", "x with its axes reversed: a matrix's rows become its "
+            "columns",
+            notation="{x}ᵀ", forward="transpose(x)", ports=("x",),
+            local={"x": "ones_like(x)"},
+            formula={"x": "1 for each number, moved back to its place (so ∂L/∂x = gᵀ)"},
+            vjp={"x": "transpose(g)"}))
+register(Op("flatten", MATH, "⇲", "x as a matrix: the dimensions before axis become its rows, "
+            "the rest its columns (ONNX Flatten; axis 1 keeps a batch's rows)",
+            notation="flatten({x})", forward="flatten(x, axis)", ports=("x",),
+            settings=(Setting("axis", "int", 1, 0, MAX_TENSOR_DIMS,
+                              doc="the dimensions before it become the rows"),),
+            check=lambda inputs, tensors, config: _check_flatten(inputs["x"], config),
+            local={"x": "ones_like(x)"},
+            formula={"x": "1 for each number (so ∂L/∂x is g in x's shape)"},
+            vjp={"x": "reshape_like(g, x)"}))
+
+
+def _check_flatten(x, config):
+    if np.ndim(x) == 0:
+        raise ValueError("flatten takes a vector or an array, not a single number")
+    if int(config.get("axis", 1)) > np.ndim(x):
+        raise ValueError(f"axis {config.get('axis', 1)} is beyond the {np.ndim(x)} dimension(s) "
+                         f"of x")
+
+
+def _check_has_last_axis(name):
+    def check(inputs, tensors, config):
+        if np.ndim(inputs["z"]) == 0:
+            raise ValueError(f"{name} normalises along the last axis: it takes a vector or a "
+                             f"batch of rows, not a single number")
+    return check
+
+
 # ---------------------------------------------------------------- activations
 
 register(Op("sigmoid", ACTIVATIONS, "σ", "σ(z) = 1 / (1 + e^(−z))",
@@ -218,6 +251,28 @@ register(Op("tanh", ACTIVATIONS, "tanh", "hyperbolic tangent of z",
 register(Op("relu", ACTIVATIONS, "ReLU", "max(0, z)",
             notation="max(0, {z})", forward="relu(z)", ports=("z",),
             local={"z": "step(z)"}, formula={"z": "1 if z > 0 else 0"}))
+
+register(Op("leaky_relu", ACTIVATIONS, "LReLU", "z where z > 0, else α·z",
+            notation="leaky_relu({z})", forward="leaky_relu(z, alpha)", ports=("z",),
+            settings=(Setting("alpha", "float", 0.01, 0.0, MAX_SETTING,
+                              doc="the slope for z ≤ 0"),),
+            local={"z": "leaky_step(z, alpha)"}, formula={"z": "1 if z > 0 else α"}))
+register(Op("softmax", ACTIVATIONS, "softmax", "sᵢ = e^(zᵢ) / Σⱼ e^(zⱼ) along the last axis "
+            "(each row of a batch)",
+            notation="softmax({z})", forward="softmax(z)", ports=("z",),
+            check=_check_has_last_axis("softmax"),
+            local={"z": "out * (1.0 - out)"},
+            formula={"z": "∂sᵢ/∂zⱼ = sᵢ(δᵢⱼ − sⱼ); shown: the diagonal sᵢ(1 − sᵢ) "
+                          "(so ∂L/∂z = s ⊙ (g − Σⱼ gⱼsⱼ))"},
+            vjp={"z": "softmax_vjp(g, out)"}))
+register(Op("log_softmax", ACTIVATIONS, "log s", "log softmax(z) along the last axis: "
+            "zᵢ − log Σⱼ e^(zⱼ)",
+            notation="log softmax({z})", forward="log_softmax(z)", ports=("z",),
+            check=_check_has_last_axis("log_softmax"),
+            local={"z": "1.0 - exp(out)"},
+            formula={"z": "∂ᵢ/∂zⱼ = δᵢⱼ − sⱼ; shown: the diagonal 1 − sᵢ "
+                          "(so ∂L/∂z = g − s·Σⱼ gⱼ)"},
+            vjp={"z": "g - exp(out) * row_sums(g)"}))
 
 # ---------------------------------------------------------------- layers
 

@@ -40,6 +40,7 @@ from backprop_studio.gui.export_code import install as install_export_code
 from backprop_studio.gui.figure_exports import install as install_figure_exports
 from backprop_studio.gui.file_ops import FileController
 from backprop_studio.gui.inspector import Inspector
+from backprop_studio.gui.onnx_actions import install as install_onnx
 from backprop_studio.gui.palette import PaletteWidget
 from backprop_studio.gui.tensor_editor import check_tensor
 from backprop_studio.gui.training import install as install_training
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         install_dock_tabs(self)      # gui/dock_tabs.py: no stray copy of a dock tab bar
         self.dock_heights = install_dock_heights(self)   # gui/dock_heights.py: per-tab height
         install_export_code(self)    # gui/export_code.py: File ▸ Export ▸ As Code, LaTeX copies
+        install_onnx(self)           # gui/onnx_actions.py: File ▸ Import/Export ▸ ONNX
         self.refresh_recent_menu()
         self.update_title()
         self._restore_settings()

@@ -49,6 +49,22 @@ def scalar_regression() -> Graph:
     return g
 
 
+def onnx_ops() -> Graph:
+    """The ops ONNX import brought: transpose, flatten, leaky_relu, softmax and log_softmax,
+    each on the path to the output, so each has a backward line of its own."""
+    g = Graph()
+    x = g.input("X", np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]]))
+    w = g.parameter("W", np.array([[0.2, -0.4], [0.7, 0.1], [-0.3, 0.5]]))
+    h = g.leaky_relu(g.matmul(x, w, label="X·W"), alpha=0.2, label="h")
+    t = g.transpose(h, label="hᵀ")
+    f = g.flatten(t, axis=1, label="flat")
+    s = g.softmax(f, label="s")
+    ls = g.log_softmax(g.multiply(s, g.constant(3.0, label="k"), label="3s"), label="log s")
+    g.set_output(g.sum(g.multiply(ls, g.constant(np.array([[1.0, 0.5], [-0.5, 2.0]]),
+                                                  label="c"), label="c·log s"), label="L"))
+    return g
+
+
 def line_fit() -> Graph:
     """A dense layer fitting y from x, the data fed from a dataset (a CSV in the tests)."""
     g = Graph()
@@ -63,4 +79,4 @@ LINE_CSV = "x,noise,y\n-1.0,0.3,-0.9\n-0.5,0.1,0.1\n0.0,-0.2,0.8\n0.25,0.0,1.6\n
     "1.0,0.2,3.2\n\n"
 
 GRAPHS = {f.__name__: f for f in (softmax_classifier, bce_not_fused, matrix_vector,
-                                  scalar_regression)}
+                                  scalar_regression, onnx_ops)}

@@ -44,6 +44,10 @@ ARGS = {
     "row_sums": unary,
     "matmul": pairs,
     "mm_da": [(1.0, 2.0, 3.0), (-1.0, 0.5, 4.0)], "mm_db": [(1.0, 2.0, 3.0), (-1.0, 0.5, 4.0)],
+    "leaky_relu": list(itertools.product(EDGE, [0.0, 0.01, 0.2, 1.0])),
+    "leaky_step": list(itertools.product(EDGE, [0.0, 0.01, 0.2, 1.0])),
+    "transpose": unary, "softmax_vjp": pairs, "reshape_like": pairs,
+    "flatten": [(x, 1.0) for x in EDGE],
 }
 
 
@@ -91,11 +95,12 @@ def test_scalar_and_array_agree(name):
 
 @pytest.mark.parametrize("name", ["exp", "log", "tanh", "sigmoid", "relu", "step", "maximum",
                                   "ge", "gt", "power", "total", "mean", "size", "ones_like",
-                                  "rows"])
+                                  "rows", "leaky_relu", "leaky_step", "transpose"])
 def test_scalar_versions_return_python_floats(name):
     """The fast path's point: plain floats, not numpy scalars or 0-d arrays."""
     args = {"maximum": (1.0, 2.0), "ge": (1.0, 2.0), "gt": (2.0, 1.0),
-            "power": (2.0, 3.0)}.get(name, (0.7,))
+            "power": (2.0, 3.0), "leaky_relu": (-0.7, 0.1),
+            "leaky_step": (-0.7, 0.1)}.get(name, (0.7,))
     assert type(F.SCALAR[name](*args)) is float
 
 

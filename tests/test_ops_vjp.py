@@ -58,6 +58,13 @@ REF = {
     "bce": lambda i, c: -np.sum(i["y"] * np.log(i["p"]) + (1 - np.asarray(i["y"])) *
                                 np.log(1 - np.asarray(i["p"]))) / ref_rows(i["p"]),
     "softmax_ce": lambda i, c: -np.sum(i["y"] * ref_log_softmax(i["z"])) / ref_rows(i["z"]),
+    "transpose": lambda i, c: np.asarray(i["x"], dtype=float).T,
+    "flatten": lambda i, c: np.asarray(i["x"], dtype=float).reshape(
+        int(np.prod(np.shape(i["x"])[:c.get("axis", 1)])), -1),
+    "leaky_relu": lambda i, c: np.where(np.asarray(i["z"]) > 0, i["z"],
+                                        c.get("alpha", 0.01) * np.asarray(i["z"])),
+    "softmax": lambda i, c: np.exp(ref_log_softmax(i["z"])),
+    "log_softmax": lambda i, c: ref_log_softmax(i["z"]),
 }
 
 # ---------------------------------------------------------------- building and differentiating
@@ -275,6 +282,32 @@ def softmax_ce_cases():
     return cases
 
 
+def flatten_cases():
+    cases = []
+    for s, axes in (((K,), (0, 1)), ((E, K), (0, 1, 2)), ((E, M, K), (1, 2, 3))):
+        for axis in axes:
+            x = _rng("flatten", s, axis).normal(size=s)
+            cases.append((f"{s}-axis{axis}", {"x": x}, {"axis": axis}))
+    return cases
+
+
+def leaky_relu_cases():
+    cases = []
+    for alpha in (0.01, 0.2, 0.0):
+        for s in UNARY_SHAPES:
+            z = _away(_rng("leaky_relu", alpha, s), s, 0.1, 2.0)
+            cases.append((f"alpha={alpha}-{s}", {"z": z}, {"alpha": alpha}))
+    return cases
+
+
+def softmax_cases(op):
+    cases = []
+    for s in ((K,), (E, K), (E, 2), (1, K), (E, 1)):
+        z = _rng(op, s).normal(size=s) * 2
+        cases.append((f"{s}", {"z": z}, {}))
+    return cases
+
+
 CASES = {
     "add": binary_cases("add"),
     "subtract": binary_cases("subtract"),
@@ -294,6 +327,12 @@ CASES = {
     "mse": mse_cases(),
     "bce": bce_cases(),
     "softmax_ce": softmax_ce_cases(),
+    "transpose": unary_cases("transpose", "x") + [("(E, M, K)", {"x": _rng("t3").normal(
+        size=(E, M, K))}, {})],
+    "flatten": flatten_cases(),
+    "leaky_relu": leaky_relu_cases(),
+    "softmax": softmax_cases("softmax"),
+    "log_softmax": softmax_cases("log_softmax"),
 }
 
 
@@ -318,7 +357,7 @@ def test_op_cases_cover_scalars_vectors_and_batches(op):
     """Each op is exercised on at least two of: scalar, vector and (E, k) batch inputs."""
     ndims = {max(np.ndim(v) for k, v in inputs.items() if k not in ("W", "b"))
              for _, inputs, _ in CASES[op]}
-    if op in ("matmul", "dense", "softmax_ce"):
+    if op in ("matmul", "dense", "softmax_ce", "flatten", "softmax", "log_softmax"):
         assert {1, 2} <= ndims
     else:
         assert {0, 1, 2} <= ndims

@@ -65,13 +65,17 @@ def test_the_wheel_ships_the_schema_examples_icons_and_desktop_file(wheel):
     res = ROOT / "resources"
     wanted = [res / "graph.schema.json", res / "backprop-studio.desktop",
               res / "icons" / "backprop-studio.png", res / "icons" / "backprop-studio.svg",
-              *sorted((res / "examples").glob("*.json"))]
+              *sorted((res / "examples").glob("*.json")),
+              *sorted((res / "examples").glob("*.onnx"))]
     missing = [p for p in wanted
                if "backprop_studio/" + p.relative_to(ROOT).as_posix() not in names]
     assert len(wanted) >= 10 and missing == []
     assert "backprop_studio/engine/plan.py" in names
     assert "backprop_studio/gui/training/worker.py" in names
+    assert "backprop_studio/engine/onnx_io/importer.py" in names
+    assert len(list((res / "examples").glob("*.onnx"))) == 2
     assert not any("/tests/" in n or "/bench/" in n or n.endswith("build_examples.py")
+                   or n.endswith("build_onnx_examples.py")
                    for n in names)
 
 

@@ -40,6 +40,8 @@ FORMATS: dict[str, Format] = {
                   ("scale", "transparent", "palette")),
     "gif": Format("..figures.writers:gif", ".gif", "the forward and backward passes as the "
                   "Animation dock plays them", ("size", "fps", "speed", "palette")),
+    "onnx": Format("..onnx_io.cli:write", ".onnx", "the forward pass as an ONNX model (the onnx "
+                   "extra)"),
     "mp4": Format("..figures.writers:mp4", ".mp4", "the same as H.264 (the video extra)",
                   ("size", "fps", "speed", "palette")),
 }

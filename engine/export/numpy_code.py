@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .model import Model, comment, dataset_code, describe, literal, training_settings
 from .numpy_prelude import helpers_for, optimizer_source
+from .setting_literals import setting_values
 from .templates import FUSED_BCE, FUSED_BCE_DY, FUSED_SIGMOID_VJP, NUMPY, fill
 
 PAD = 44      # the column the comments start at
@@ -61,8 +62,7 @@ def _names(model: Model, node) -> dict:
     names = {port: model.by_id[src].var for port, src in node.inputs.items()}
     names.update({t: v for t, v in node.tensors.items()})
     names.update(out=node.var, g=node.grad)
-    if node.op == "power":
-        names["p"] = repr(float(node.config["p"]))
+    names.update(setting_values(node))
     if node.op == "softmax_ce":
         names["logp"] = f"{node.var}_logp"
     return names

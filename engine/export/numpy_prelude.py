@@ -69,6 +69,36 @@ def row_sums(y):
     """Σ_k y_k per example (1 for one-hot targets), as a column."""
     return np.sum(y, axis=-1, keepdims=True)
 ''',
+    "shapes": '''
+def flatten(x, axis):
+    """x as rows × columns: the dimensions before ``axis`` become the rows (ONNX Flatten)."""
+    x = np.asarray(x, dtype=float)
+    return x.reshape(int(np.prod(x.shape[:axis], dtype=int)), -1)
+
+
+def reshape_like(g, x):
+    return np.reshape(g, np.shape(x))
+''',
+    "leaky_relu": '''
+def leaky_relu(z, alpha):
+    return np.where(z > 0, z, alpha * z)
+
+
+def leaky_step(z, alpha):
+    """1 where z > 0, else α: the local gradient of leaky_relu."""
+    return np.where(z > 0, 1.0, alpha)
+''',
+    "softmax": '''
+def softmax(z):
+    """e^(z_i) / Σ_j e^(z_j) along the last axis, shifted so no exp overflows."""
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_vjp(g, s):
+    """∂L/∂z of s = softmax(z): s ⊙ (g − Σ_j g_j s_j)."""
+    return s * (g - np.sum(g * s, axis=-1, keepdims=True))
+''',
     "mm": '''
 def mm_da(g, a, b):
     """∂L/∂a of a @ b: g·bᵀ (vectors spelled out)."""
@@ -102,7 +132,9 @@ def unbroadcast(g, shape):
 PROVIDES = {"rows": "rows", "sigmoid": "sigmoid", "mse": "mse", "bce": "bce", "bce_dp": "bce",
             "bce_dy": "bce", "bce_logits": "bce", "log_softmax": "log_softmax",
             "row_sums": "log_softmax", "mm_da": "mm", "mm_db": "mm",
-            "unbroadcast": "unbroadcast", "plain": "plain"}
+            "unbroadcast": "unbroadcast", "plain": "plain", "flatten": "shapes",
+            "reshape_like": "shapes", "leaky_relu": "leaky_relu", "leaky_step": "leaky_relu",
+            "softmax": "softmax", "softmax_vjp": "softmax"}
 NEEDS = {"mse": {"rows"}, "bce": {"rows"}}
 
 

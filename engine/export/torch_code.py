@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import GraphError
 from .model import Model, comment, dataset_code, describe, literal, training_settings
+from .setting_literals import setting_values
 from .templates import TORCH, fill
 
 PAD = 44
@@ -99,8 +100,7 @@ def _data(model: Model) -> str:
 def _names(model: Model, node, owner: str = "self") -> dict:
     names = {port: model.by_id[src].var for port, src in node.inputs.items()}
     names.update(out=node.var, layer=f"{owner}.{node.var}", W=f"{owner}.{node.var}.weight.T")
-    if node.op == "power":
-        names["p"] = repr(float(node.config["p"]))
+    names.update(setting_values(node))
     return names
 
 
