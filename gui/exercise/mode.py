@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QTextCursor
 
@@ -39,6 +40,7 @@ class ExerciseMode(QObject):
         self.checked = False
         self.marks: dict = {}
         self.result = None
+        self.graph = None
         self._refreshing = False
         self._run_graph = window.run_graph
         self.panel = ExercisePanel(self)
@@ -119,6 +121,7 @@ class ExerciseMode(QObject):
             self.window.show_message(f"Cannot open the exercise: {exc}", error=True)
             return
         self.active = True
+        self.graph = graph              # the graph the blanks belong to
         self.set_locked(not ex.revealed)
         self.window.scene.show_result(None)
         self._make_items(graph, ex, fields)
@@ -156,13 +159,16 @@ class ExerciseMode(QObject):
         self.refresh_actions()
 
     def _remove_items(self) -> None:
+        """Take the blanks off the canvas. When another graph opened, the scene was cleared
+        first and deleted them: those are only dropped."""
         scene = self.window.scene
         space = label_space(scene)
         for item in self.blanks + self.given:
             space.remove(item)
-            if item.scene() is scene:
+            if shiboken6.isValid(item) and item.scene() is scene:
                 scene.removeItem(item)
         self.blanks, self.given, self.anchors, self.current = [], [], {}, None
+        self.graph = None
 
     def _make_items(self, graph, ex, fields) -> None:
         scene = self.window.scene
@@ -251,8 +257,10 @@ class ExerciseMode(QObject):
 
     def commit(self, item: BlankItem) -> None:
         """Store what the blank holds if it changed; refuse what is not a number."""
+        if not self.active or item not in self.blanks or self.graph is not self.window.graph:
+            return                      # a blank of a graph that was replaced
         text = item.toPlainText().strip()
-        if text == item.saved_text or item.status in ("hint", "revealed") or not self.active:
+        if text == item.saved_text or item.status in ("hint", "revealed"):
             return
         ex = self.exercise
         if ex is None or ex.revealed:
