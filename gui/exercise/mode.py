@@ -20,7 +20,7 @@ from backprop_studio.gui import commands as graph_commands
 from backprop_studio.gui.animation.placement import label_space
 from backprop_studio.gui.exercise import hints
 from backprop_studio.gui.exercise.blanks import CAPTION, BlankItem, GivenItem, arrange
-from backprop_studio.gui.exercise.commands import SetExercise
+from backprop_studio.gui.exercise.commands import SetExercise, record
 from backprop_studio.gui.exercise.lock import LOCKED, lock
 from backprop_studio.gui.exercise.menu import build_menu, update_actions
 from backprop_studio.gui.exercise.panel import ExercisePanel
@@ -299,6 +299,8 @@ class ExerciseMode(QObject):
             item.set_text("" if value is None else answers.show(value))
             if item.status not in ("right", "wrong") or item.field not in self.marks:
                 item.set_status("filled" if value is not None else "blank")
+        if ex.revealed:
+            self._show_revealed()
         self._progress()
 
     # ------------------------------------------------------------ check, hints, reveal
@@ -351,6 +353,14 @@ class ExerciseMode(QObject):
         self._refreshing = True
         try:
             self._store(ex, text)
+        finally:
+            self._refreshing = False
+
+    def record(self, ex: model.Exercise) -> None:
+        """Store a hint or Reveal outside the undo history (Ctrl+Z must not take it back)."""
+        self._refreshing = True
+        try:
+            record(self.window, copy.deepcopy(ex.to_json()))
         finally:
             self._refreshing = False
 
