@@ -72,6 +72,8 @@ class ExerciseMode(QObject):
         self._leave()
         if self.exercise is not None:
             self._enter()
+            if self.active:
+                self.window.view.fit()  # the window fitted the graph before the blanks came
         self.refresh_actions()
 
     def _on_graph_event(self, event: str, data: dict) -> None:
@@ -165,8 +167,9 @@ class ExerciseMode(QObject):
         space = label_space(scene)
         for item in self.blanks + self.given:
             space.remove(item)
-            if shiboken6.isValid(item) and item.scene() is scene:
-                scene.removeItem(item)
+            for part in (item.leader, item):
+                if part is not None and shiboken6.isValid(part) and part.scene() is scene:
+                    scene.removeItem(part)
         self.blanks, self.given, self.anchors, self.current = [], [], {}, None
         self.graph = None
 
