@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QTextOption
 from PySide6.QtWidgets import (
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
     QStyleOptionGraphicsItem,
 )
 
+from backprop_studio.engine import GraphError
+from backprop_studio.engine.exercise.grading import parse_answer
 from backprop_studio.gui import theme
 from backprop_studio.gui.animation.edge_labels import BOLD, SMALL, TEXT
 from backprop_studio.gui.animation.placement import label_space, place, register_nodes
@@ -82,7 +85,11 @@ class BlankItem(QGraphicsTextItem):
     def _resized(self) -> None:
         self.prepareGeometryChange()
         if self.mode is not None and self.scene() is not None:
-            label_space(self.scene()).set(self, [self.sceneBoundingRect()])
+            space = label_space(self.scene())
+            rect = self.sceneBoundingRect()
+            if space.blocked(rect, self):
+                self.mode.rearrange_soon()
+            space.set(self, [rect])
 
     # ------------------------------------------------------------ state
     def set_text(self, text: str) -> None:
@@ -158,6 +165,18 @@ class BlankItem(QGraphicsTextItem):
         super().focusOutEvent(event)
         self.mode.commit(self)
         self.update()
+
+
+def shows(text: str, value) -> bool:
+    """Whether a blank's text already reads as the stored answer (so it is not rewritten)."""
+    text = text.strip()
+    if value is None or not text:
+        return value is None and not text
+    try:
+        return bool(np.array_equal(parse_answer(text), value))
+    except (ValueError, GraphError):
+        return False
+
 
 
 def _role_color(role: str) -> QColor:

@@ -27,6 +27,8 @@ def hint(mode, kind: str) -> None:
         item.setToolTip(f"{answers.describe(graph, item.field)} — hint: {text}")
     mode.refresh_texts()
     if kind == "reveal":
+        mode.marks.pop(item.field, None)       # no longer wrong: the hint filled it
+        mode.panel.drop_found(mode.blanks.index(item))
         mode.panel.show_hint(f"{answers.describe(graph, item.field)} = "
                              f"{item.toPlainText()} (a hint: this blank scores no point)")
         mode.leave(item, +1)

@@ -18,8 +18,8 @@ from backprop_studio.engine import GraphError
 from backprop_studio.engine.exercise import answers, grading, model
 from backprop_studio.gui import commands as graph_commands
 from backprop_studio.gui.animation.placement import label_space
-from backprop_studio.gui.exercise import hints
-from backprop_studio.gui.exercise.blanks import CAPTION, BlankItem, GivenItem, arrange
+from backprop_studio.gui.exercise import checking, hints
+from backprop_studio.gui.exercise.blanks import CAPTION, BlankItem, GivenItem, arrange, shows
 from backprop_studio.gui.exercise.commands import SetExercise, record
 from backprop_studio.gui.exercise.lock import LOCKED, lock
 from backprop_studio.gui.exercise.menu import build_menu, update_actions
@@ -41,6 +41,7 @@ class ExerciseMode(QObject):
         self.marks: dict = {}
         self.result = None
         self.graph = None
+        self._arrange_due = False
         self._refreshing = False
         self._run_graph = window.run_graph
         self.panel = ExercisePanel(self)
@@ -202,7 +203,16 @@ class ExerciseMode(QObject):
             self.anchors[item] = (out_edge.get(node, node), False)
         self._arrange()
 
+    def rearrange_soon(self) -> None:
+        """A blank grew (a longer answer) onto something: place them all again, once."""
+        if not self._arrange_due:
+            self._arrange_due = True
+            QTimer.singleShot(0, self, self._arrange)
+
     def _arrange(self) -> None:
+        self._arrange_due = False
+        if not self.active:
+            return
         items = [(i, self.anchors[i]) for i in self.given + self.blanks]
         arrange(self.window.scene, self.window.graph, items)
 
@@ -299,7 +309,10 @@ class ExerciseMode(QObject):
                 item.set_status("hint", f"{answers.describe(self.window.graph, item.field)}: "
                                         f"revealed by a hint (no point)")
                 continue
-            item.set_text("" if value is None else answers.show(value))
+            if not shows(item.toPlainText(), value):     # the student's own text stays
+                item.set_text("" if value is None else answers.show(value))
+            else:
+                item.saved_text = item.toPlainText().strip()
             if item.status not in ("right", "wrong") or item.field not in self.marks:
                 item.set_status("filled" if value is not None else "blank")
         if ex.revealed:
@@ -308,35 +321,7 @@ class ExerciseMode(QObject):
 
     # ------------------------------------------------------------ check, hints, reveal
     def check(self) -> None:
-        if not self.active:
-            return
-        if self.current is not None:
-            self.commit(self.current)
-        ex = self.exercise
-        try:
-            result = grading.check(self.window.graph, ex)
-        except GraphError as exc:
-            self.window.show_message(f"Cannot check: {exc}", error=True)
-            return
-        self.checked = True
-        self.marks = {m.field: m for m in result.marks}
-        graph = self.window.graph
-        for item in self.blanks:
-            m = self.marks.get(item.field)
-            if m is None or m.status == "blank":
-                continue
-            what = answers.describe(graph, item.field)
-            if m.status == "right":
-                item.set_status("right", f"{what}: right")
-            elif m.status == "wrong":
-                item.set_status("wrong", f"{what}: wrong — {m.why}")
-        wrong = sum(m.status == "wrong" for m in result.marks)
-        self.panel.show_check(result, wrong, [(b, self.marks[b.field]) for b in self.blanks
-                                              if self.marks[b.field].status == "wrong"],
-                              graph)
-        self._progress()
-        self.window.show_message(f"Checked: {result.score} right, {wrong} wrong, "
-                                 f"{result.filled} / {result.maximum} answered")
+        checking.check(self)
 
     def _feedback(self, item: BlankItem) -> str:
         m = self.marks.get(item.field)

@@ -107,6 +107,12 @@ class ExercisePanel(QWidget):
             row.setToolTip(mark.why)
             self.found.addItem(row)
 
+    def drop_found(self, index: int) -> None:
+        """Take the row of blank ``index`` out of what Check found (a hint answered it)."""
+        for i in reversed(range(self.found.count())):
+            if self.found.item(i).data(Qt.ItemDataRole.UserRole) == index:
+                self.found.takeItem(i)
+
     def _go(self, row: QListWidgetItem) -> None:
         index = row.data(Qt.ItemDataRole.UserRole)
         if index is not None and 0 <= index < len(self.mode.blanks):
