@@ -143,12 +143,16 @@ def make_all(base, ex: Exercise, students: list[dict]) -> dict[str, str]:
     expected(base, fields(base, ex, result), result)
     key = hashlib.sha256(dumps(base).encode()).hexdigest()
     out: dict[str, str] = {}
-    owners: dict[str, str] = {}
+    owners: dict[str, tuple[str, str]] = {}
     for student in students:
         name = file_name(student["id"])
-        if name in owners:
-            raise GraphError(f"students {shorten(owners[name])} and {shorten(student['id'])} "
-                             f"would get the same file name {name}")
-        owners[name] = student["id"]
+        key = name.casefold()           # s1.json and S1.json are one file on Windows and macOS
+        if key in owners:
+            other, theirs = owners[key]
+            same = f"the same file name {name}" if theirs == name else \
+                f"the file names {theirs} and {name}, one file on a case-insensitive disk"
+            raise GraphError(f"students {shorten(other)} and {shorten(student['id'])} "
+                             f"would get {same}")
+        owners[key] = (student["id"], name)
         out[name] = dumps(variant(base, ex, key, student))
     return out
