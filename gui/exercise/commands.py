@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from backprop_studio.gui.commands import _SetAttribute
 
+SAME_EXERCISE = ("fields", "passes", "random", "student", "seal")
+
 
 class SetExercise(_SetAttribute):
     def __init__(self, graph, block: dict | None, text: str) -> None:
@@ -27,8 +29,9 @@ class SetExercise(_SetAttribute):
 
 
 def keep_record(current: dict | None, block: dict) -> dict:
-    """``block`` with the hints taken and Reveal of ``current`` kept (they never go away)."""
-    if not current:
+    """``block`` with the hints taken and Reveal of ``current`` kept (they never go away), when
+    both are the same exercise (a new exercise made over this one starts afresh)."""
+    if not current or any(block.get(k) != current.get(k) for k in SAME_EXERCISE):
         return block
     used = list(block.get("hints_used", []))
     used += [h for h in current.get("hints_used", []) if h not in used]

@@ -20,10 +20,17 @@ from backprop_studio.gui import commands as graph_commands
 from backprop_studio.gui.animation.placement import label_space
 from backprop_studio.gui.exercise import checking, hints
 from backprop_studio.gui.exercise.blanks import CAPTION, BlankItem, GivenItem, arrange, shows
-from backprop_studio.gui.exercise.commands import SetExercise, record
+from backprop_studio.gui.exercise.commands import SAME_EXERCISE, SetExercise, record
 from backprop_studio.gui.exercise.lock import LOCKED, lock
 from backprop_studio.gui.exercise.menu import build_menu, update_actions
 from backprop_studio.gui.exercise.panel import ExercisePanel
+
+
+def _shape(graph) -> tuple:
+    """What makes one exercise differ from another (not its answers, hints or Reveal)."""
+    block = graph.nx.graph.get("exercise") or {}
+    return tuple(repr(block.get(k)) for k in SAME_EXERCISE)
+
 
 STRUCTURE = ("node_added", "node_removed", "edge_added", "edge_removed", "node_changed")
 
@@ -41,6 +48,7 @@ class ExerciseMode(QObject):
         self.marks: dict = {}
         self.result = None
         self.graph = None
+        self._shape = None
         self._arrange_due = False
         self._refreshing = False
         self._run_graph = window.run_graph
@@ -83,8 +91,8 @@ class ExerciseMode(QObject):
                 return
             if self.exercise is None:
                 self._leave()
-            elif not self.active:
-                self._enter()
+            elif not self.active or self._shape != _shape(self.window.graph):
+                self._rebuild()         # another exercise (a new one made over this one)
             else:
                 self.refresh_texts()
             self.refresh_actions()
@@ -125,6 +133,7 @@ class ExerciseMode(QObject):
             return
         self.active = True
         self.graph = graph              # the graph the blanks belong to
+        self._shape = _shape(graph)
         self.set_locked(not ex.revealed)
         self.window.scene.show_result(None)
         self._make_items(graph, ex, fields)

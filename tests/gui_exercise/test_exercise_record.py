@@ -89,3 +89,14 @@ def test_ctrl_z_does_not_undo_reveal(make_window, student_file, answer_dialog):
     assert window.actions["run"].isEnabled()
     assert window.files.save()
     assert model.of_graph(fileformat.load(student_file)).revealed
+
+
+def test_a_new_exercise_over_a_revealed_one_starts_afresh(make_window, student_file,
+                                                          answer_dialog):
+    window, mode = _opened(make_window, student_file)
+    answer_dialog(QMessageBox.StandardButton.Yes)
+    mode.reveal()
+    assert mode.create(Exercise(passes=[{"kind": "all_gradients"}], title="Again"))
+    ex = model.of_graph(window.graph)
+    assert ex.title == "Again" and not ex.revealed and ex.hints_used == []
+    assert not window.actions["run"].isEnabled()          # locked again
