@@ -65,5 +65,6 @@ def test_a_blank_revealed_by_a_hint_leaves_the_wrong_list(neuron):
     mode.hint("reveal")
     assert w1.status == "hint" and w1.mark == "✓"
     assert not any(r.startswith("✗ ∂σ/∂w1") for r in rows())
+    assert rows()[0] == "Checked: ✓ 0 right, ✗ 0 wrong, 1 / 9 answered"
     mode.focus(w1)
     assert "✗" not in mode.panel.current.text()
