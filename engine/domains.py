@@ -33,9 +33,27 @@ RULES = {
 }
 
 
+# Rules an input must keep even when the value it gives is finite: a bce target of 3 gives a
+# number, but not a cross-entropy (its gradients would teach nonsense).
+ALWAYS = {
+    "bce": lambda config: [("y", lambda y: (y >= 0) & (y <= 1),
+                            "bce needs targets y in [0, 1]")],
+}
+
+
 def explain(op, inputs: dict, config: dict) -> str | None:
     """The rule broken by ``inputs`` (port → value) of an ``op`` node, or None."""
-    rules = RULES.get(op.name)
+    return _broken(RULES.get(op.name), op, inputs, config)
+
+
+def refuse(op, inputs: dict, config: dict) -> None:
+    """Raise ValueError with the words of an ALWAYS rule that ``inputs`` break."""
+    why = _broken(ALWAYS.get(op.name), op, inputs, config)
+    if why is not None:
+        raise ValueError(why)
+
+
+def _broken(rules, op, inputs: dict, config: dict) -> str | None:
     if rules is None:
         return None
     one_port = len(op.ports) == 1

@@ -89,7 +89,7 @@ def save(graph: ComputationGraph, path) -> None:
     write_text(path, dumps(graph))
 
 
-def write_text(path, text: str) -> None:
+def write_text(path, text: str, encoding: str = "utf-8") -> None:
     """Replace ``path``'s content with ``text`` atomically (save's way, for any JSON text)."""
     path = Path(os.path.realpath(path))
     directory = path.parent
@@ -100,7 +100,7 @@ def write_text(path, text: str) -> None:
         raise GraphError(f"cannot save {path}: {exc.strerror or exc}") from None
     try:
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "w", encoding=encoding) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .domains import refuse
 from .limits import MAX_SEED, MAX_SETTING, MAX_TENSOR_DIMS, MAX_TENSOR_ELEMENTS
 from .settings import Setting
 
@@ -318,6 +319,11 @@ def _check_same_shape(name: str, first: str):
     return check
 
 
+def _check_bce(inputs, tensors, config):
+    _check_same_shape("bce", "p")(inputs, tensors, config)
+    refuse(REGISTRY["bce"], inputs, config)
+
+
 register(Op("mse", LOSSES, "MSE", "½‖ŷ − y‖² per example, averaged over the batch (1/E)",
             notation="½‖{yhat} − {y}‖² / E",
             forward="mse(yhat, y)", ports=("yhat", "y"), is_loss=True,
@@ -327,7 +333,7 @@ register(Op("mse", LOSSES, "MSE", "½‖ŷ − y‖² per example, averaged over
 register(Op("bce", LOSSES, "BCE", "binary cross-entropy −[y log p + (1−y) log(1−p)], "
             "averaged over the batch",
             notation="BCE({p}, {y})", forward="bce(p, y)", ports=("p", "y"), is_loss=True,
-            check=_check_same_shape("bce", "p"),
+            check=_check_bce,
             local={"p": "bce_dp(p, y)", "y": "bce_dy(p, y)"},
             formula={"p": "(p − y)/(p(1−p))/E", "y": "−(log p − log(1−p))/E"}))
 def _check_softmax_ce(inputs, tensors, config):

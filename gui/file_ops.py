@@ -54,6 +54,13 @@ class FileController:
         if not self.timer.isActive():
             self.timer.start()
 
+    def note_unrecorded_edit(self) -> None:
+        """A change kept outside the undo history (an exercise's hint or Reveal): the document
+        is unsaved until Save, and the recovery copy is written again."""
+        self.window.undo_stack.resetClean()
+        self._autosaved_index = None
+        self._edited()
+
     # ------------------------------------------------------------ asking
     def ask_unsaved(self) -> str:
         """'save', 'discard' or 'cancel'. Tests replace this method."""

@@ -44,7 +44,10 @@ def figure_window(graph, palette: str | None = None):
     window.resize(1280, 800)
     window.set_graph(graph, None, "export")
     if window.run_graph() is None:
-        message = str(window.error) if window.error is not None else "the graph does not run"
+        from backprop_studio.gui.exercise.lock import ANIMATION_LOCKED, locked_graph
+        message = ANIMATION_LOCKED if locked_graph(graph) else None
+        message = message or (str(window.error) if window.error is not None
+                              else "the graph does not run")
         window.deleteLater()
         raise GraphError(message)
     window.animation.overlay.show_figure()

@@ -67,3 +67,25 @@ def make_window(qtbot):
         qtbot.waitExposed(window, timeout=30000)
         return window
     return make
+
+
+@pytest.fixture
+def answer_dialog():
+    """answer_dialog(button) -> a list that gets the text of the next modal message box,
+    which is then answered by clicking its ``button`` (a QMessageBox.StandardButton)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def arm(button):
+        seen = []
+
+        def answer():
+            box = QApplication.activeModalWidget()
+            if not isinstance(box, QMessageBox):
+                QTimer.singleShot(20, answer)
+                return
+            seen.append(box.text())
+            box.button(button).click()
+        QTimer.singleShot(0, answer)
+        return seen
+    return arm

@@ -100,7 +100,8 @@ def make(tmp_path, out="out"):
 def grades(tmp_path, folder):
     proc = cli("exercise", "grade", folder, "--out", tmp_path / "grades.csv")
     assert proc.returncode == 0, proc.stderr
-    return {r["student"]: r for r in csv.DictReader(open(tmp_path / "grades.csv"))}
+    with open(tmp_path / "grades.csv", encoding="utf-8-sig", newline="") as handle:
+        return {r["student"]: r for r in csv.DictReader(handle)}
 
 
 def test_make_solve_grade_full_marks_blank_zero(tmp_path):

@@ -66,7 +66,8 @@ def _solve(args) -> int:
 
 def _grade(args) -> int:
     rows = grading.gradebook(args.dir)
-    fileformat.write_text(args.out, grading.to_csv(rows))
+    # UTF-8 with a BOM: Excel on Windows reads "Chloé" and the ∂ headers right only so
+    fileformat.write_text(args.out, grading.to_csv(rows), encoding="utf-8-sig")
     flagged = sum(r.status.startswith(("TAMPERED", "unreadable", "cannot", "not ")) for r in rows)
     print(printable(f"graded {len(rows)} files ({flagged} flagged); wrote {args.out}"))
     return 0

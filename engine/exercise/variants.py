@@ -21,6 +21,30 @@ from .model import Exercise, store
 from .seal import seal
 
 ATTEMPTS = 50           # draws tried per student before giving up on a graph that has no answer
+DEFAULT_LOW, DEFAULT_HIGH = -3.0, 3.0     # the dialog's default range: small whole numbers
+SATURATED = 4.0         # |z| above this: σ(z) is within 2 % of 0 or 1, its gradient near 0
+TINY = 1e-3             # a nonzero answer below this is no longer worked out by hand
+
+
+def loss_targets(graph) -> set[str]:
+    """Leaves feeding a loss's target port y: labels, never drawn at random by default (a
+    random bce target is not a probability)."""
+    return {source for source, target, port in graph.edges()
+            if port == "y" and graph.op(target).is_loss}
+
+
+def awkward(graph, result, answers: dict) -> str | None:
+    """Why a drawn variant is not worth working by hand, or None: a sigmoid saturated, or a
+    nonzero answer so small it needs a calculator."""
+    for source, target, _port in graph.edges():
+        if graph.node(target)["op"] == "sigmoid" and \
+                np.any(np.abs(result.values[source]) > SATURATED):
+            return f"σ of {graph.label(source)} is saturated"
+    for value in answers.values():
+        size = np.abs(np.asarray(value, dtype=float))
+        if np.any((size > 0) & (size < TINY)):
+            return "an answer is below 0.001"
+    return None
 
 
 def student_seed(exercise_key: str, student_id: str, attempt: int = 0) -> int:
@@ -43,17 +67,27 @@ def draw(graph, ex: Exercise, seed: int) -> None:
 
 def variant(base, ex: Exercise, key: str, student: dict):
     """The student's graph: drawn values, the block with the student named, sealed. A draw that
-    makes the graph fail (a division by zero, a log of a negative) is drawn again."""
-    last = None
+    makes the graph fail (a division by zero, a log of a negative) is drawn again, and so is
+    one that is awkward by hand (a saturated sigmoid, a tiny answer) while a later draw is not
+    (else the first draw that works is kept)."""
+    last, fallback = None, None
     for attempt in range(ATTEMPTS):
         graph = base.copy()
         draw(graph, ex, student_seed(key, student["id"], attempt))
         try:
             result = solve(graph)
-            fields(graph, ex, result)
+            blanks = expected(graph, fields(graph, ex, result), result)
         except GraphError as exc:
             last = exc
             continue
+        if fallback is None:
+            fallback = graph
+        if ex.random and awkward(graph, result, blanks):
+            continue                    # the next seed, the same for the same student
+        break
+    else:
+        graph = fallback
+    if graph is not None:
         mine = Exercise(**{**ex.__dict__, "student": dict(student), "answers": {},
                            "hints_used": [], "revealed": False, "seal": None})
         store(graph, mine)
@@ -109,12 +143,16 @@ def make_all(base, ex: Exercise, students: list[dict]) -> dict[str, str]:
     expected(base, fields(base, ex, result), result)
     key = hashlib.sha256(dumps(base).encode()).hexdigest()
     out: dict[str, str] = {}
-    owners: dict[str, str] = {}
+    owners: dict[str, tuple[str, str]] = {}
     for student in students:
         name = file_name(student["id"])
-        if name in owners:
-            raise GraphError(f"students {shorten(owners[name])} and {shorten(student['id'])} "
-                             f"would get the same file name {name}")
-        owners[name] = student["id"]
+        key = name.casefold()           # s1.json and S1.json are one file on Windows and macOS
+        if key in owners:
+            other, theirs = owners[key]
+            same = f"the same file name {name}" if theirs == name else \
+                f"the file names {theirs} and {name}, one file on a case-insensitive disk"
+            raise GraphError(f"students {shorten(other)} and {shorten(student['id'])} "
+                             f"would get {same}")
+        owners[key] = (student["id"], name)
         out[name] = dumps(variant(base, ex, key, student))
     return out

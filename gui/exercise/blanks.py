@@ -10,16 +10,28 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QTextOption
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsTextItem, QStyle, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsTextItem,
+    QStyle,
+    QStyleOptionGraphicsItem,
+)
 
+from backprop_studio.engine import GraphError
+from backprop_studio.engine.exercise.grading import parse_answer
 from backprop_studio.gui import theme
 from backprop_studio.gui.animation.edge_labels import BOLD, SMALL, TEXT
 from backprop_studio.gui.animation.placement import label_space, place, register_nodes
 
 Z_BLANK = 22.0
 MIN_W, PAD, GAP, MARK_W = 44.0, 3.0, 4.0, 16.0
+LEADER_AFTER = 12.0     # an item farther than this from its anchor gets a leader line
+STACK = 4               # spots tried in a column above or below each anchor point
+GIVEN_MARGIN = 10.0     # room kept around a given value, so no other edge's blank reads as its
 CAPTION = {"local": "local", "upstream": "up", "downstream": "down", "param": ""}
 MARKS = {"right": "✓", "wrong": "✗", "hint": "✓", "revealed": "="}
 
@@ -33,6 +45,7 @@ class BlankItem(QGraphicsTextItem):
         self.field, self.role, self.caption, self.mode = field, role, caption, mode
         self.status = "blank"          # blank, filled, right, wrong, hint, revealed
         self.saved_text = ""
+        self.leader = None              # a QGraphicsLineItem when placed away from its edge
         self.setFont(BOLD)
         self.setDefaultTextColor(_role_color(role))
         self.document().setDocumentMargin(PAD)
@@ -44,10 +57,10 @@ class BlankItem(QGraphicsTextItem):
         self.document().contentsChanged.connect(self._resized)
 
     # ------------------------------------------------------------ geometry
-    def _caption_width(self) -> float:
-        if not self.caption:
-            return 0.0
-        return QFontMetricsF(SMALL).horizontalAdvance(self.caption) + 4.0
+    def _caption_height(self) -> float:
+        """The caption (local, up, down) sits in small type over the box, not beside it: a
+        blank must fit between two nodes on a short edge."""
+        return QFontMetricsF(SMALL).height() if self.caption else 0.0
 
     def box(self) -> QRectF:
         r = super().boundingRect()
@@ -55,8 +68,8 @@ class BlankItem(QGraphicsTextItem):
 
     def boundingRect(self) -> QRectF:
         b = self.box()
-        return QRectF(b.left() - self._caption_width(), b.top(),
-                      b.width() + self._caption_width() + MARK_W, b.height())
+        top = self._caption_height()
+        return QRectF(b.left(), b.top() - top, b.width() + MARK_W, b.height() + top)
 
     def shape(self) -> QPainterPath:
         """The whole box takes clicks (Qt's own shape is the text's, a sliver when empty)."""
@@ -72,7 +85,11 @@ class BlankItem(QGraphicsTextItem):
     def _resized(self) -> None:
         self.prepareGeometryChange()
         if self.mode is not None and self.scene() is not None:
-            label_space(self.scene()).set(self, [self.sceneBoundingRect()])
+            space = label_space(self.scene())
+            rect = self.sceneBoundingRect()
+            if space.blocked(rect, self):
+                self.mode.rearrange_soon()
+            space.set(self, [rect])
 
     # ------------------------------------------------------------ state
     def set_text(self, text: str) -> None:
@@ -110,9 +127,9 @@ class BlankItem(QGraphicsTextItem):
         if self.caption:
             painter.setFont(SMALL)
             painter.setPen(QColor(TEXT))
-            painter.drawText(QRectF(b.left() - self._caption_width(), b.top(),
-                                    self._caption_width() - 2, b.height()),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            top = self._caption_height()
+            painter.drawText(QRectF(b.left() + 2, b.top() - top, b.width() + MARK_W, top),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
                              self.caption)
         if self.mark:
             painter.setFont(BOLD)
@@ -150,6 +167,18 @@ class BlankItem(QGraphicsTextItem):
         self.update()
 
 
+def shows(text: str, value) -> bool:
+    """Whether a blank's text already reads as the stored answer (so it is not rewritten)."""
+    text = text.strip()
+    if value is None or not text:
+        return value is None and not text
+    try:
+        return bool(np.array_equal(parse_answer(text), value))
+    except (ValueError, GraphError):
+        return False
+
+
+
 def _role_color(role: str) -> QColor:
     pal = theme.current()
     return pal.value if role == "value" else pal.grad
@@ -164,30 +193,84 @@ class GivenItem(QGraphicsTextItem):
         self.setDefaultTextColor(theme.current().value)
         self.setZValue(Z_BLANK - 1)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.leader = None
 
     @property
     def cards(self):
-        return [SimpleNamespace(rect=self.boundingRect())]
+        """Its text with a margin each side: a blank of another edge never sits close
+        enough to read as this value's gradient."""
+        m = GIVEN_MARGIN
+        return [SimpleNamespace(rect=self.boundingRect().adjusted(-m, -2, m, 2))]
+
+
+def anchor_points(scene, where) -> list[QPointF]:
+    """The points an item belongs at: along its edge where the animation's edge labels go
+    (EdgeItem.label_anchors: the midpoint, or the runs of a wrapped route), or beside its node
+    when it has no edge out."""
+    if isinstance(where, tuple):
+        edge = scene.edge_item(*where)
+        return edge.label_anchors() if edge is not None else [QPointF()]
+    node = scene.node_item(where)
+    if node is None:
+        return [QPointF()]
+    box = node.sceneBoundingRect()
+    return [QPointF(box.right() + GAP, box.center().y())]
 
 
 def spots(scene, graph, field_anchor, item) -> list[QPointF]:
-    """Where a blank would like to sit: above (values) or below (gradients) the middle of its
-    edge, or beside the node when it has no edge out."""
+    """Where an item would like to sit, best first: above (values) or below (gradients) each
+    of its anchor points, then stacked further out from them."""
     where, below = field_anchor
     r = item.boundingRect()
-    if isinstance(where, tuple):
-        edge = scene.edge_item(*where)
-        mid = edge.path().pointAtPercent(0.5) if edge is not None else QPointF()
-    else:
-        node = scene.node_item(where)
-        if node is None:
-            return [QPointF()]
-        box = node.sceneBoundingRect()
-        mid = QPointF(box.right() + r.width() / 2 + GAP, box.center().y())
-    x = mid.x() - r.center().x()
-    first = QPointF(x, mid.y() + GAP) if below else QPointF(x, mid.y() - r.height() - GAP)
+    side = isinstance(where, tuple)
+    out = []
     step = r.height() + 2
-    return [first + QPointF(0, k * step * (1 if below else -1)) for k in range(4)]
+    for k in range(STACK):
+        for p in anchor_points(scene, where):
+            x = p.x() - r.center().x() if side else p.x() - r.left()
+            y = p.y() + GAP if below else p.y() - r.height() - GAP
+            if not side:
+                y = p.y() - (0 if below else r.height())
+            out.append(QPointF(x, y + k * step * (1 if below else -1)))
+    return out
+
+
+def _nearest(rect: QRectF, point: QPointF) -> QPointF:
+    return QPointF(min(max(point.x(), rect.left()), rect.right()),
+                   min(max(point.y(), rect.top()), rect.bottom()))
+
+
+def _distance(a: QPointF, b: QPointF) -> float:
+    return ((a.x() - b.x()) ** 2 + (a.y() - b.y()) ** 2) ** 0.5
+
+
+def stacked(box: QRectF, target: QPointF, height: float) -> bool:
+    """Whether ``box`` is in the column of spots straight above or below ``target`` (the
+    blanks of one edge stacked under it read as its own without a line)."""
+    return box.left() <= target.x() <= box.right() and \
+        _distance(_nearest(box, target), target) <= STACK * (height + 2) + GAP
+
+
+def tether(scene, item, points) -> None:
+    """A dotted leader from ``item`` to the nearest of its anchor points when it had to sit
+    away from them, so every blank still points at its own edge."""
+    box = item.mapRectToScene(item.box() if isinstance(item, BlankItem) else item.boundingRect())
+    target = min(points, key=lambda p: _distance(_nearest(box, p), p))
+    start = _nearest(box, target)
+    leader = getattr(item, "leader", None)
+    if stacked(box, target, item.boundingRect().height()) or \
+            _distance(start, target) <= LEADER_AFTER:
+        if leader is not None:
+            leader.hide()
+        return
+    if leader is None:
+        leader = item.leader = QGraphicsLineItem()
+        leader.setPen(QPen(QColor(TEXT), 1.0, Qt.PenStyle.DotLine))
+        leader.setZValue(Z_BLANK - 2)
+        leader.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        scene.addItem(leader)
+    leader.setLine(QLineF(start, target))
+    leader.show()
 
 
 def arrange(scene, graph, items) -> None:
@@ -198,3 +281,4 @@ def arrange(scene, graph, items) -> None:
         space.remove(item)
     for item, anchor in items:
         place(item, space, spots(scene, graph, anchor, item))
+        tether(scene, item, anchor_points(scene, anchor[0]))

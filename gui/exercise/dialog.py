@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from backprop_studio.engine.exercise import answers, model
+from backprop_studio.engine.exercise import answers, model, variants
 from backprop_studio.engine.exercise.model import Field
 
 LEAVES = ("input", "parameter", "constant")
@@ -97,17 +97,18 @@ class NewExerciseDialog(QDialog):
                 self.edge_table.setItem(i, j, _check_item())
         # random values
         self.leaves = [n for n in r.order if graph.node(n)["op"] in LEAVES]
+        targets = variants.loss_targets(graph)
         self.random_table = QTableWidget(len(self.leaves), 5)
         self.random_table.setHorizontalHeaderLabels(["input / parameter", "random", "low",
                                                      "high", "decimals"])
         for i, n in enumerate(self.leaves):
-            self.random_table.setItem(i, 0, _label(graph.label(n)))
-            self.random_table.setItem(i, 1, _check_item(graph.node(n)["op"] == "input"))
-            for j, (value, lo, hi) in enumerate(((-5.0, -model.MAX_RANGE, model.MAX_RANGE),
-                                                 (5.0, -model.MAX_RANGE, model.MAX_RANGE)),
-                                                start=2):
+            name = _label(graph.label(n) + ("  (the loss's target)" if n in targets else ""))
+            self.random_table.setItem(i, 0, name)
+            self.random_table.setItem(i, 1, _check_item(graph.node(n)["op"] == "input" and
+                                                        n not in targets))
+            for j, value in ((2, variants.DEFAULT_LOW), (3, variants.DEFAULT_HIGH)):
                 spin = QDoubleSpinBox()
-                spin.setRange(lo, hi)
+                spin.setRange(-model.MAX_RANGE, model.MAX_RANGE)
                 spin.setDecimals(model.MAX_DECIMALS)
                 spin.setValue(value)
                 self.random_table.setCellWidget(i, j, spin)

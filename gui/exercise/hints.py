@@ -4,6 +4,8 @@ animation, and is recorded in the file."""
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QMessageBox
+
 from backprop_studio.engine.exercise import answers
 
 
@@ -18,27 +20,43 @@ def hint(mode, kind: str) -> None:
     graph = mode.window.graph
     if (item.field, kind) not in ex.hints_used:
         ex.hints_used.append((item.field, kind))
-    mode.store_quietly(ex, f"Hint ({kind}) for {answers.describe(graph, item.field)}")
+    mode.record(ex)
     if kind == "formula":
         text = answers.formula(graph, item.field)
         mode.panel.show_hint(f"{answers.describe(graph, item.field)}: {text}")
         item.setToolTip(f"{answers.describe(graph, item.field)} — hint: {text}")
     mode.refresh_texts()
     if kind == "reveal":
+        mode.marks.pop(item.field, None)       # no longer wrong: the hint filled it
+        mode.panel.drop_found(mode.blanks.index(item))
         mode.panel.show_hint(f"{answers.describe(graph, item.field)} = "
                              f"{item.toPlainText()} (a hint: this blank scores no point)")
         mode.leave(item, +1)
+
+
+CONFIRM = ("Reveal all answers? This is recorded in the file and cannot be undone: your "
+           "teacher will see that the answers were revealed.")
+
+
+def confirm_reveal(parent) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, "Reveal answers", CONFIRM,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, parent)
+    box.button(QMessageBox.StandardButton.Yes).setText("Reveal")
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def reveal(mode) -> None:
     ex = mode.exercise
     if not mode.active or ex is None or ex.revealed:
         return
+    if not confirm_reveal(mode.window):
+        return
     if mode.current is not None:
         mode.commit(mode.current)
         ex = mode.exercise
     ex.revealed = True
-    mode.store_quietly(ex, "Reveal the answers")
+    mode.record(ex)
     show_revealed(mode)
     mode.set_locked(False)
     mode.refresh_actions()

@@ -5,6 +5,15 @@ after Run), the gradient check (in the Animation dock) and training."""
 from __future__ import annotations
 
 LOCKED = "Locked while the exercise is open (Exercise ▸ Reveal Answers unlocks it)"
+ANIMATION_LOCKED = ("the exercise locks the animation until its answers are revealed "
+                    "(Exercise ▸ Reveal Answers)")
+
+
+def locked_graph(graph) -> bool:
+    """Whether ``graph`` holds an exercise whose answers are not revealed: a window showing it
+    keeps Run and the animation locked."""
+    block = graph.nx.graph.get("exercise")
+    return isinstance(block, dict) and not block.get("revealed", False)
 
 
 def lock(window, locked: bool, run_graph, locked_run) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QTextCursor
 
@@ -17,12 +18,19 @@ from backprop_studio.engine import GraphError
 from backprop_studio.engine.exercise import answers, grading, model
 from backprop_studio.gui import commands as graph_commands
 from backprop_studio.gui.animation.placement import label_space
-from backprop_studio.gui.exercise import hints
-from backprop_studio.gui.exercise.blanks import CAPTION, BlankItem, GivenItem, arrange
-from backprop_studio.gui.exercise.commands import SetExercise
+from backprop_studio.gui.exercise import checking, hints
+from backprop_studio.gui.exercise.blanks import CAPTION, BlankItem, GivenItem, arrange, shows
+from backprop_studio.gui.exercise.commands import SAME_EXERCISE, SetExercise, record
 from backprop_studio.gui.exercise.lock import LOCKED, lock
 from backprop_studio.gui.exercise.menu import build_menu, update_actions
 from backprop_studio.gui.exercise.panel import ExercisePanel
+
+
+def _shape(graph) -> tuple:
+    """What makes one exercise differ from another (not its answers, hints or Reveal)."""
+    block = graph.nx.graph.get("exercise") or {}
+    return tuple(repr(block.get(k)) for k in SAME_EXERCISE)
+
 
 STRUCTURE = ("node_added", "node_removed", "edge_added", "edge_removed", "node_changed")
 
@@ -39,6 +47,9 @@ class ExerciseMode(QObject):
         self.checked = False
         self.marks: dict = {}
         self.result = None
+        self.graph = None
+        self._shape = None
+        self._arrange_due = False
         self._refreshing = False
         self._run_graph = window.run_graph
         self.panel = ExercisePanel(self)
@@ -70,6 +81,8 @@ class ExerciseMode(QObject):
         self._leave()
         if self.exercise is not None:
             self._enter()
+            if self.active:
+                self.window.view.fit()  # the window fitted the graph before the blanks came
         self.refresh_actions()
 
     def _on_graph_event(self, event: str, data: dict) -> None:
@@ -78,8 +91,8 @@ class ExerciseMode(QObject):
                 return
             if self.exercise is None:
                 self._leave()
-            elif not self.active:
-                self._enter()
+            elif not self.active or self._shape != _shape(self.window.graph):
+                self._rebuild()         # another exercise (a new one made over this one)
             else:
                 self.refresh_texts()
             self.refresh_actions()
@@ -119,6 +132,8 @@ class ExerciseMode(QObject):
             self.window.show_message(f"Cannot open the exercise: {exc}", error=True)
             return
         self.active = True
+        self.graph = graph              # the graph the blanks belong to
+        self._shape = _shape(graph)
         self.set_locked(not ex.revealed)
         self.window.scene.show_result(None)
         self._make_items(graph, ex, fields)
@@ -156,13 +171,17 @@ class ExerciseMode(QObject):
         self.refresh_actions()
 
     def _remove_items(self) -> None:
+        """Take the blanks off the canvas. When another graph opened, the scene was cleared
+        first and deleted them: those are only dropped."""
         scene = self.window.scene
         space = label_space(scene)
         for item in self.blanks + self.given:
             space.remove(item)
-            if item.scene() is scene:
-                scene.removeItem(item)
+            for part in (item.leader, item):
+                if part is not None and shiboken6.isValid(part) and part.scene() is scene:
+                    scene.removeItem(part)
         self.blanks, self.given, self.anchors, self.current = [], [], {}, None
+        self.graph = None
 
     def _make_items(self, graph, ex, fields) -> None:
         scene = self.window.scene
@@ -193,7 +212,16 @@ class ExerciseMode(QObject):
             self.anchors[item] = (out_edge.get(node, node), False)
         self._arrange()
 
+    def rearrange_soon(self) -> None:
+        """A blank grew (a longer answer) onto something: place them all again, once."""
+        if not self._arrange_due:
+            self._arrange_due = True
+            QTimer.singleShot(0, self, self._arrange)
+
     def _arrange(self) -> None:
+        self._arrange_due = False
+        if not self.active:
+            return
         items = [(i, self.anchors[i]) for i in self.given + self.blanks]
         arrange(self.window.scene, self.window.graph, items)
 
@@ -251,8 +279,10 @@ class ExerciseMode(QObject):
 
     def commit(self, item: BlankItem) -> None:
         """Store what the blank holds if it changed; refuse what is not a number."""
+        if not self.active or item not in self.blanks or self.graph is not self.window.graph:
+            return                      # a blank of a graph that was replaced
         text = item.toPlainText().strip()
-        if text == item.saved_text or item.status in ("hint", "revealed") or not self.active:
+        if text == item.saved_text or item.status in ("hint", "revealed"):
             return
         ex = self.exercise
         if ex is None or ex.revealed:
@@ -288,42 +318,19 @@ class ExerciseMode(QObject):
                 item.set_status("hint", f"{answers.describe(self.window.graph, item.field)}: "
                                         f"revealed by a hint (no point)")
                 continue
-            item.set_text("" if value is None else answers.show(value))
+            if not shows(item.toPlainText(), value):     # the student's own text stays
+                item.set_text("" if value is None else answers.show(value))
+            else:
+                item.saved_text = item.toPlainText().strip()
             if item.status not in ("right", "wrong") or item.field not in self.marks:
                 item.set_status("filled" if value is not None else "blank")
+        if ex.revealed:
+            self._show_revealed()
         self._progress()
 
     # ------------------------------------------------------------ check, hints, reveal
     def check(self) -> None:
-        if not self.active:
-            return
-        if self.current is not None:
-            self.commit(self.current)
-        ex = self.exercise
-        try:
-            result = grading.check(self.window.graph, ex)
-        except GraphError as exc:
-            self.window.show_message(f"Cannot check: {exc}", error=True)
-            return
-        self.checked = True
-        self.marks = {m.field: m for m in result.marks}
-        graph = self.window.graph
-        for item in self.blanks:
-            m = self.marks.get(item.field)
-            if m is None or m.status == "blank":
-                continue
-            what = answers.describe(graph, item.field)
-            if m.status == "right":
-                item.set_status("right", f"{what}: right")
-            elif m.status == "wrong":
-                item.set_status("wrong", f"{what}: wrong — {m.why}")
-        wrong = sum(m.status == "wrong" for m in result.marks)
-        self.panel.show_check(result, wrong, [(b, self.marks[b.field]) for b in self.blanks
-                                              if self.marks[b.field].status == "wrong"],
-                              graph)
-        self._progress()
-        self.window.show_message(f"Checked: {result.score} right, {wrong} wrong, "
-                                 f"{result.filled} / {result.maximum} answered")
+        checking.check(self)
 
     def _feedback(self, item: BlankItem) -> str:
         m = self.marks.get(item.field)
@@ -343,6 +350,14 @@ class ExerciseMode(QObject):
         self._refreshing = True
         try:
             self._store(ex, text)
+        finally:
+            self._refreshing = False
+
+    def record(self, ex: model.Exercise) -> None:
+        """Store a hint or Reveal outside the undo history (Ctrl+Z must not take it back)."""
+        self._refreshing = True
+        try:
+            record(self.window, copy.deepcopy(ex.to_json()))
         finally:
             self._refreshing = False
 

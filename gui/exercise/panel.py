@@ -97,8 +97,8 @@ class ExercisePanel(QWidget):
 
     def show_check(self, result, wrong: int, wrong_items, graph) -> None:
         self.found.clear()
-        head = QListWidgetItem(f"Checked: ✓ {result.score} right, ✗ {wrong} wrong, "
-                               f"{result.filled} / {result.maximum} answered")
+        self._counts = [result.score, wrong, result.filled, result.maximum]
+        head = QListWidgetItem(self._head())
         head.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.found.addItem(head)
         for item, mark in wrong_items:
@@ -106,6 +106,18 @@ class ExercisePanel(QWidget):
             row.setData(Qt.ItemDataRole.UserRole, self.mode.blanks.index(item))
             row.setToolTip(mark.why)
             self.found.addItem(row)
+
+    def drop_found(self, index: int) -> None:
+        """Take the row of blank ``index`` out of what Check found (a hint answered it)."""
+        for i in reversed(range(self.found.count())):
+            if self.found.item(i).data(Qt.ItemDataRole.UserRole) == index:
+                self.found.takeItem(i)
+                self._counts[1] -= 1
+                self.found.item(0).setText(self._head())
+
+    def _head(self) -> str:
+        score, wrong, filled, maximum = self._counts
+        return f"Checked: ✓ {score} right, ✗ {wrong} wrong, {filled} / {maximum} answered"
 
     def _go(self, row: QListWidgetItem) -> None:
         index = row.data(Qt.ItemDataRole.UserRole)

@@ -111,5 +111,9 @@ def render_with_progress(window, path, size=(960, 600), fps=15, speed=1.0,
 
 
 def export_dialog(window) -> bool:
+    from backprop_studio.gui.exercise.lock import ANIMATION_LOCKED, locked_graph
+    if locked_graph(window.graph):         # refused before asking where to write
+        window.show_refusal("Could not export the animation", ANIMATION_LOCKED)
+        return False
     chosen = ask(window)
     return chosen is not None and render_with_progress(window, chosen[0], **chosen[1])

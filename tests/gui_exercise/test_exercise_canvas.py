@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 
 from backprop_studio.engine import fileformat
 from backprop_studio.engine.exercise import model, variants
@@ -110,7 +111,8 @@ def test_check_marks_right_and_wrong_with_signs_and_names_the_mistake(make_windo
     assert by_name["∂f/∂z"].status == "blank" and by_name["∂f/∂z"].mark == ""
 
 
-def test_run_animation_and_gradient_check_are_locked_until_reveal(make_window, student_file):
+def test_run_animation_and_gradient_check_are_locked_until_reveal(make_window, student_file,
+                                                                  answer_dialog):
     window, mode = opened(make_window, student_file)
     assert window.run_graph() is None and window.last_result is None
     assert not window.actions["run"].isEnabled()
@@ -118,6 +120,7 @@ def test_run_animation_and_gradient_check_are_locked_until_reveal(make_window, s
     assert not window.training.view.isEnabled()
     window.animation.step_forward()                       # the keys' command: no run either
     assert window.last_result is None
+    answer_dialog(QMessageBox.StandardButton.Yes)
     mode.reveal()
     assert model.of_graph(window.graph).revealed
     assert all(b.status == "revealed" for b in mode.blanks)
