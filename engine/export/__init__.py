@@ -18,6 +18,15 @@ from dataclasses import dataclass
 from ..errors import GraphError
 
 
+class CannotSave(GraphError):
+    """The output path cannot be written: ``reason`` is the system's ("No such file or
+    directory"), the message "cannot save PATH: reason"."""
+
+    def __init__(self, path, reason: str) -> None:
+        super().__init__(f"cannot save {path}: {reason}")
+        self.path, self.reason = path, reason
+
+
 @dataclass(frozen=True)
 class Format:
     writer: str          # "module:function", the module relative to this package
@@ -66,12 +75,12 @@ def export(graph, name: str, path, source: str | None = None, **options) -> str:
         with open(path, "ab"):             # opened, not truncated: the writer replaces it
             pass
     except OSError as exc:
-        raise GraphError(f"cannot save {path}: {exc.strerror or exc}") from None
+        raise CannotSave(path, exc.strerror or str(exc)) from None
     try:
         return write(graph, path, source=source, **options)
     except OSError as exc:
         _discard(path, created)
-        raise GraphError(f"cannot save {path}: {exc.strerror or exc}") from None
+        raise CannotSave(path, exc.strerror or str(exc)) from None
     except BaseException:
         _discard(path, created)
         raise
