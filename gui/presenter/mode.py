@@ -189,18 +189,25 @@ class Presenter(QObject):
     def _step_rect(self, step):
         """The active step's node with its edges' labels and its badges (the step's callout,
         "upstream × local = product", can hang below the node): all kept in the view, which
-        ends above the caption."""
+        ends above the caption, as far as they fit in it together."""
         scene = self.window.scene
         item = scene.node_item(step.node) if step is not None else None
         if item is None:
             return None
-        rect = item.sceneBoundingRect()
+        view = self.window.view
+        room = view.mapToScene(view.viewport().rect().adjusted(40, 40, -40, -40)).boundingRect()
         overlay = self.window.animation.overlay
-        extras = [overlay.labels.get(key) for key in step.edges]
-        extras += [overlay.sum_badges.get(step.node), overlay.param_badges.get(step.node)]
-        for extra in extras:
-            if extra is not None and extra.isVisible():
-                rect = rect.united(extra.sceneBoundingRect())
+        rect = item.sceneBoundingRect()
+        groups = ([overlay.labels.get(key) for key in step.edges],
+                  [overlay.sum_badges.get(step.node), overlay.param_badges.get(step.node)])
+        for group in groups:            # the cards first; badges when there is room for them
+            grown = rect
+            for extra in group:
+                if extra is not None and extra.isVisible():
+                    grown = grown.united(extra.sceneBoundingRect())
+            if grown.width() > room.width() or grown.height() > room.height():
+                break
+            rect = grown
         return rect
 
     def eventFilter(self, obj, event) -> bool:
