@@ -187,14 +187,32 @@ def explain_step(graph: ComputationGraph, result: Result, step) -> str:
 
 def _sum_text(graph, step, out) -> str:
     me = symbol(graph, step.node)
+    marked = _same_looking(graph, step, out, me)
     terms = " + ".join(paren(c) for _, _, c in step.parts)
     named = " + ".join(f"{d(out, symbol(graph, v))}·{d(symbol(graph, v), me)}"
-                       for v, _, _ in step.parts)
+                       + (f" (port {p})" if (v, p) in marked else "")
+                       for v, p, _ in step.parts)
     lines = [f"{d(out, me)} = {named}", f"= {terms} = {value(step.downstream)}",
-             f"{me} feeds {len(step.parts)} nodes, so what they hand back adds up "
+             f"{me} feeds {_feeds(step.parts)}, so what they hand back adds up "
              "(the multivariate chain rule):"]
     lines += [f"  from {symbol(graph, v)} (port {p}): {value(c)}" for v, p, c in step.parts]
     return "\n".join(lines)
+
+
+def _feeds(parts) -> str:
+    """"3 nodes", or "2 nodes through 3 inputs" when one consumer takes it twice."""
+    nodes = len({v for v, _, _ in parts})
+    text = f"{nodes} node{'s' if nodes != 1 else ''}"
+    return text if nodes == len(parts) else f"{text} through {len(parts)} inputs"
+
+
+def _same_looking(graph, step, out: str, me: str) -> set:
+    """The (consumer, port) terms of a Σ step that need their port named: a consumer fed
+    twice (q = x + x: ∂q/∂x through a and through b), or the output itself, whose local
+    ∂f/∂x would read as the left-hand side."""
+    consumers = [v for v, _, _ in step.parts]
+    return {(v, p) for v, p, _ in step.parts
+            if consumers.count(v) > 1 or d(symbol(graph, v), me) == d(out, me)}
 
 
 def _param_text(graph, step, out) -> str:

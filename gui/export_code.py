@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from backprop_studio.engine.errors import GraphError
-from backprop_studio.engine.export import FORMATS, export
+from backprop_studio.engine.export import FORMATS, CannotSave, export
 from backprop_studio.engine.export import latex as engine_latex
 from backprop_studio.engine.fileformat import EXAMPLES
 
@@ -116,6 +116,9 @@ def export_code(window, fmt: str, path: str) -> bool:
     source = getattr(window.files, "path", None)
     try:
         summary = export(window.graph, fmt, path, source=str(source) if source else None)
+    except CannotSave as exc:
+        _refuse(window, f"Cannot write {path}: {exc.reason}")
+        return False
     except GraphError as exc:
         _refuse(window, f"Cannot export this graph: {exc}")
         return False

@@ -51,12 +51,15 @@ def render(scene, path, kind: str, scale: float | None = None, transparent: bool
     width, height = image_size(scene, scale)
     if kind == "svg":
         from PySide6.QtSvg import QSvgGenerator
+        Path(path).open("wb").close()   # OSError now, not a painter that cannot begin
         gen = QSvgGenerator()
         gen.setFileName(str(path))
         gen.setSize(QSize(width, height))
         gen.setViewBox(QRectF(0, 0, width, height))
         gen.setTitle(title)
-        gen.setResolution(round(96 * scale))   # font sizes as on screen: pt × 96/72, scaled
+        # 96 dpi, as the canvas and a PNG: the painter's scale already enlarges the text, so a
+        # resolution × scale would enlarge each font-size a second time.
+        gen.setResolution(96)
         painter = QPainter(gen)
         if not transparent:
             painter.fillRect(QRectF(0, 0, width, height), theme.CANVAS_BG)

@@ -70,7 +70,8 @@ def test_two_paths_are_summed_and_a_sum_step_lists_its_terms():
     (sum_step,) = [st for st in result.trace if st.kind == "sum"]
     assert step_latex(g, result, sum_step) == (
         r"\frac{\partial L}{\partial a} = \frac{\partial L}{\partial L}\,"
-        r"\frac{\partial L}{\partial a} + \frac{\partial L}{\partial s}\,"
+        r"\left.\frac{\partial L}{\partial a}\right|_{\text{port } a} + "
+        r"\frac{\partial L}{\partial s}\,"
         r"\frac{\partial s}{\partial a} = 1 + 0.0025 = 1.00")
     with pytest.raises(ValueError, match="does not depend"):
         path_latex(g, result, b)
@@ -111,3 +112,67 @@ def test_every_example_every_step_and_node_gives_balanced_latex():
             if result.grads[node] is not None:
                 text = path_latex(graph, result, node)
                 assert _balanced(text) and text.startswith(r"\frac"), (path, node)
+
+
+PORT = r"\left.\frac{\partial %s}{\partial %s}\right|_{\text{port } %s}"
+
+
+def _twice():
+    """f = (x + x)·x at x = 3: f = 2x², so ∂f/∂x = 4x = 12 by hand, along three paths: through
+    q's port a (∂f/∂q · ∂q/∂x = x · 1 = 3), q's port b (3 again) and f's port b (q = 6)."""
+    g = Graph()
+    x = g.input("x", 3.0)
+    q = g.add(x, x, label="q")
+    g.set_output(g.multiply(q, x, label="f"))
+    return g, run(g, trace=True), x
+
+
+def test_a_node_used_twice_in_one_op_gives_one_term_per_path():
+    g, result, x = _twice()
+    assert result.grads[x] == pytest.approx(12.0)
+    text = path_latex(g, result, x)
+    assert text == (
+        r"\frac{\partial f}{\partial x} = " + PORT % ("f", "x", "b") + " + "
+        r"\frac{\partial f}{\partial q} \cdot " + PORT % ("q", "x", "a") + " + "
+        r"\frac{\partial f}{\partial q} \cdot " + PORT % ("q", "x", "b") +
+        r" = 6 + 3 \cdot 1 + 3 \cdot 1 = 12")
+    # the terms' numbers add up to the engine's gradient
+    numbers = text.split(" = ")[-2].split(" + ")
+    assert sum(np.prod([float(v) for v in t.split(r" \cdot ")]) for t in numbers) == 12.0
+
+
+def test_a_sum_step_names_the_ports_of_a_consumer_fed_twice():
+    from backprop_studio.engine import explain
+    g, result, x = _twice()
+    (total,) = [s for s in result.trace if s.kind == "sum"]
+    assert step_latex(g, result, total) == (
+        r"\frac{\partial f}{\partial x} = \frac{\partial f}{\partial f}\," + PORT % ("f", "x", "b")
+        + r" + \frac{\partial f}{\partial q}\," + PORT % ("q", "x", "a")
+        + r" + \frac{\partial f}{\partial q}\," + PORT % ("q", "x", "b") + " = 6 + 3 + 3 = 12")
+    lines = explain.explain_step(g, result, total).splitlines()
+    assert lines[0] == ("∂f/∂x = ∂f/∂f·∂f/∂x (port b) + ∂f/∂q·∂q/∂x (port a) "
+                        "+ ∂f/∂q·∂q/∂x (port b)")
+    assert lines[1] == "= 6 + 3 + 3 = 12"
+    assert lines[2].startswith("x feeds 2 nodes through 3 inputs, so")
+
+
+def test_too_many_paths_sum_over_each_consumer_edge_with_numbers():
+    """q1 = x + x, q2 = q1 + q1, q3 = q2 + q2: eight paths from q3 to x, more than MAX_PATHS,
+    so one term per edge out of x (∂f/∂q1 · the edge's local). f = q3·x = 8x², ∂f/∂x = 16x;
+    at x = 0.5: ∂f/∂q1 = 4x = 2 through each of q1's ports, q3 = 4 straight into f."""
+    g = Graph()
+    x = g.input("x", 0.5)
+    q1 = g.add(x, x, label="q1")
+    q2 = g.add(q1, q1, label="q2")
+    q3 = g.add(q2, q2, label="q3")
+    g.set_output(g.multiply(q3, x, label="f"))
+    result = run(g, trace=True)
+    assert result.grads[x] == pytest.approx(8.0)
+    text = path_latex(g, result, x)
+    terms = text.split(" = ")[1].split(" + ")
+    assert sorted(terms) == sorted([
+        r"\frac{\partial f}{\partial q1}\," + PORT % ("q1", "x", "a"),
+        r"\frac{\partial f}{\partial q1}\," + PORT % ("q1", "x", "b"),
+        PORT % ("f", "x", "b")])
+    assert sorted(text.split(" = ")[2].split(" + ")) == sorted([r"2 \cdot 1", r"2 \cdot 1", "4"])
+    assert text.endswith(" = 8")

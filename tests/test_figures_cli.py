@@ -36,8 +36,10 @@ def test_tikz_and_snippet(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--to", "gif", "--size", "big"], "--size 'big': expected WIDTHxHEIGHT"),
+    (["--to", "gif", "--size", "big"], "--size 'big': expected WIDTHxHEIGHT, e.g. 960x600"),
     (["--to", "gif", "--size", "10x10"], "each side must be between 64 and 4096"),
+    (["--to", "gif", "--size", "0x0"], "--size 0x0: each side must be between 64 and 4096"),
+    (["--to", "mp4", "--size", "5x99999"], "--size 5x99999: each side must be between 64"),
     (["--to", "gif", "--fps", "0"], "--fps 0: must be between 1 and 50 for gif"),
     (["--to", "mp4", "--fps", "61"], "--fps 61: must be between 1 and 60 for mp4"),
     (["--to", "png", "--scale", "100"], "--scale 100: must be between 0.1 and 8"),
@@ -58,6 +60,19 @@ def test_unwritable_and_missing_are_one_line(tmp_path, capsys):
                  str(tmp_path / "f.tex")]) == 2
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 2 and all(line.startswith("error: ") for line in lines)
+
+
+@pytest.mark.parametrize("fmt", ["numpy", "pytorch", "tikz", "svg", "gif"])
+@pytest.mark.parametrize("where, reason", [("no/dir/x.out", "No such file or directory"),
+                                           (".", "Is a directory")])
+def test_an_unwritable_path_is_one_line_for_every_format(tmp_path, fmt, where, reason):
+    """The export command refuses it before rendering, the same for code, figures and
+    animations: one line, exit 2, and no Qt painter complaint."""
+    out = tmp_path / where
+    proc = _cli(CS231N, "--to", fmt, "-o", out, tmp=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == f"error: cannot save {out}: {reason}\n"
+    assert not (tmp_path / "no").exists()
 
 
 def test_png_offscreen_at_scale_with_transparency(tmp_path):

@@ -22,12 +22,32 @@ def _figure(palette="cs231n"):
     return graph, tikz.picture(graph, run(graph), palette)
 
 
+def _numbers(text: str) -> dict[str, list[tuple[str, float, str]]]:
+    """What each "% the value and gradient on A -> B (port p)" comment introduces: the
+    numbers drawn after it, as (style, y, text)."""
+    out, current = {}, None
+    for line in text.splitlines():
+        m = re.match(r"% the value and gradient on (.*)$", line)
+        if m:
+            current = out.setdefault(m.group(1), [])
+            continue
+        m = re.match(r"\\node\[(bpsvalue|bpsgrad)\] at \(([-\d.]+),([-\d.]+)\) \{(.*)\};$",
+                     line)
+        if m and current is not None:
+            current.append((m.group(1), float(m.group(3)), m.group(4)))
+    return out
+
+
 def _edges(text: str) -> dict[tuple[str, str], tuple[str, str]]:
-    """(source name, target name) -> (value above, gradient below) from the \\draw lines."""
+    """(source name, target name) -> (value, gradient), each edge's value drawn above its
+    gradient (the value's side of the wire is the upper one)."""
     out = {}
-    for m in re.finditer(r"\\draw\[bpsedge\] \((\w+)\) -- node\[bpsvalue\w*\] \{(.*?)\} "
-                         r"node\[bpsgrad\w*\] \{(.*?)\} \((\w+)\);", text):
-        out[(m.group(1), m.group(4))] = (m.group(2), m.group(3))
+    for what, numbers in _numbers(text).items():
+        (vs, vy, value), (gs, gy, grad) = numbers
+        assert (vs, gs) == ("bpsvalue", "bpsgrad") and vy > gy, what
+        if what != "the output":
+            source, _, target = what.partition(" (")[0].partition(" -> ")
+            out[(source, target)] = (value, grad)
     return out
 
 
@@ -41,9 +61,10 @@ def test_cs231n_edges_carry_value_above_and_gradient_below():
         ("n2z", "n4f"): (f"{minus}4", "3"),
         ("n3q", "n4f"): ("3", f"{minus}4"),
     }
-    # the output's own value and ∂L/∂L = 1 on a stub leaving it
-    assert f"\\draw[bpsedge] (n4f.east) -- node[bpsvalue] {{{minus}12}} node[bpsgrad] {{1}}" \
-        in text
+    # every edge drawn once, plain, then the output's own value and ∂L/∂L = 1 on a stub
+    assert text.count(r"\draw[bpsedge] (") == 5
+    assert "\\draw[bpsedge] (n4f.east) -- ++(2.2,0);" in text
+    assert [n[2] for n in _numbers(text)["the output"]] == [f"{minus}12", "1"]
 
 
 def test_nodes_sit_where_the_canvas_has_them():

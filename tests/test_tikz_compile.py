@@ -57,3 +57,31 @@ def test_snippet_inputs_into_a_paper_and_hostile_labels_compile(tmp_path):
                      "Figure:\n\n\\input{fig.tikz}\n\\end{document}\n", encoding="utf-8")
     pages, _ = _pages_and_box(_compile(paper))
     assert pages == 1
+
+
+def _words(pdf_path) -> list[tuple[str, float, float, float, float]]:
+    """Every word pdflatex typeset, with its box in points (poppler's pdftotext -bbox)."""
+    proc = subprocess.run(["pdftotext", "-bbox", str(pdf_path), "-"], capture_output=True,
+                          text=True, timeout=60, check=True)
+    return [(m.group(5), *(float(m.group(k)) for k in range(1, 5))) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+        proc.stdout)]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
+@pytest.mark.parametrize("path", fileformat.example_paths(), ids=lambda p: p.stem)
+def test_no_two_words_of_the_typeset_figure_overlap(tmp_path, path):
+    """In the compiled page itself, not in the layout's estimates: no number, title or node
+    text lies over another (seed_matrix_form's 3×5 ∈[−0.016, 0.017] lay over
+    (5) ∈[0.44, 0.61])."""
+    graph = fileformat.load(path)
+    tex = write_tikz(graph, run(graph), tmp_path / f"{path.stem}.tex")
+    _compile(tex)
+    words = _words(tex.with_suffix(".pdf"))
+    assert len(words) > 2 * len(graph)
+    shrink = 0.6                       # a glyph's box may touch its neighbour's
+    for i, (a, ax0, ay0, ax1, ay1) in enumerate(words):
+        for b, bx0, by0, bx1, by1 in words[i + 1:]:
+            apart = (ax1 - shrink <= bx0 or bx1 - shrink <= ax0 or ay1 - shrink <= by0
+                     or by1 - shrink <= ay0)
+            assert apart, (path.stem, a, b)

@@ -12,9 +12,19 @@ Another format adds itself with one entry here.
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 
 from ..errors import GraphError
+
+
+class CannotSave(GraphError):
+    """The output path cannot be written: ``reason`` is the system's ("No such file or
+    directory"), the message "cannot save PATH: reason"."""
+
+    def __init__(self, path, reason: str) -> None:
+        super().__init__(f"cannot save {path}: {reason}")
+        self.path, self.reason = path, reason
 
 
 @dataclass(frozen=True)
@@ -58,5 +68,30 @@ def writer(name: str):
 
 
 def export(graph, name: str, path, source: str | None = None, **options) -> str:
-    """Write ``graph`` in format ``name`` to ``path``; ``source`` names the file it came from."""
-    return writer(name)(graph, path, source=source, **options)
+    """Write ``graph`` in format ``name`` to ``path``; ``source`` names the file it came from.
+    A path that cannot be written is refused first, for every format alike, as one GraphError
+    ("cannot save PATH: reason"), before anything is rendered."""
+    write = writer(name)
+    created = not os.path.lexists(path)
+    try:
+        with open(path, "ab"):             # opened, not truncated: the writer replaces it
+            pass
+    except OSError as exc:
+        raise CannotSave(path, exc.strerror or str(exc)) from None
+    try:
+        return write(graph, path, source=source, **options)
+    except OSError as exc:
+        _discard(path, created)
+        raise CannotSave(path, exc.strerror or str(exc)) from None
+    except BaseException:
+        _discard(path, created)
+        raise
+
+
+def _discard(path, created: bool) -> None:
+    """A file this export created and could not fill is not left behind, empty."""
+    if created:
+        try:
+            os.remove(path)
+        except OSError:
+            pass

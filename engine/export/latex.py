@@ -117,8 +117,10 @@ def step_latex(graph, result: Result, step) -> str:
         return f"{frac(out, out)} = 1"
     me = _sym(graph, step.node)
     if step.kind == "sum":
-        named = " + ".join(f"{frac(out, _sym(graph, v))}\\,{frac(_sym(graph, v), me)}"
-                           for v, _, _ in step.parts)
+        edges = [(step.node, v, port) for v, port, _ in step.parts]
+        marked = _ambiguous(edges, frac(out, me), len(edges) > 1, graph)
+        named = " + ".join(f"{frac(out, _sym(graph, e[1]))}\\,{_partial(graph, e, marked)}"
+                           for e in edges)
         terms = " + ".join(factor(c) for _, _, c in step.parts)
         return f"{frac(out, me)} = {named} = {terms} = {number(step.downstream)}"
     if step.kind == "param":
@@ -167,7 +169,9 @@ def _rule(notation: str, names: dict) -> str:
 
 def path_latex(graph, result: Result, node: str) -> str:
     """∂out/∂node along every path from the output down to ``node``: the chain of partials, the
-    local gradients from the trace on each path, and the engine's gradient."""
+    local gradients from the trace on each path, and the engine's gradient. A path is a chain
+    of edges, each into one port: a node fed twice into the same consumer (q = x + x) reaches
+    the output along two paths, and their partials are told apart by the port."""
     if result.output is None or result.trace is None:
         raise ValueError("run the graph with an output first: there is no backward pass")
     if result.grads.get(node) is None:
@@ -175,40 +179,71 @@ def path_latex(graph, result: Result, node: str) -> str:
     out = _sym(graph, result.output)
     if node == result.output:
         return f"{frac(out, out)} = 1"
-    local = {(s.source, s.node): [] for s in result.trace if s.kind == "edge"}
+    local: dict[tuple, list] = {}
     for s in result.trace:
         if s.kind == "edge":
-            local[(s.source, s.node)].append(s.local)
-    sub = nx.DiGraph(list(local))
-    paths = list(_paths(sub, result.output, node))
+            local.setdefault((s.source, s.node, s.port), []).append(s.local)
+    sub = nx.MultiDiGraph()
+    sub.add_edges_from((u, v, port) for u, v, port in local)
+    paths = _paths(sub, node, result.output)
     grad = number(result.grads[node])
-    if len(paths) > MAX_PATHS or any(len(local[e]) > 1 for p in paths for e in zip(p[1:], p)):
+    if len(paths) > MAX_PATHS or any(len(local[e]) > 1 for p in paths for e in p):
         return _by_consumers(graph, result, node, out, grad)
     lhs = frac(out, _sym(graph, node))
-    chains = " + ".join(r" \cdot ".join(frac(_sym(graph, a), _sym(graph, b))
-                                        for a, b in zip(p, p[1:])) for p in paths)
+    marked = _ambiguous(list(local), lhs, len(paths) > 1, graph)
+    chains = " + ".join(r" \cdot ".join(_partial(graph, e, marked) for e in p) for p in paths)
     text = lhs if chains == lhs else f"{lhs} = {chains}"
-    scalar = all(np.ndim(local[(b, a)][0]) == 0 for p in paths for a, b in zip(p, p[1:]))
-    if scalar:
-        numbers = " + ".join(_product([local[(b, a)][0] for a, b in zip(p, p[1:])])
-                             for p in paths)
+    if all(np.ndim(local[e][0]) == 0 for p in paths for e in p):
+        numbers = " + ".join(_product([local[e][0] for e in p]) for p in paths)
         if numbers not in (grad, f"({grad})"):
             text += f" = {numbers}"
     return f"{text} = {grad}"
 
 
-def _paths(sub, top: str, bottom: str):
-    """Paths from the output down to ``bottom``, output first, along the backward edges."""
+def _paths(sub, bottom: str, top: str) -> list[list[tuple]]:
+    """Every path from ``bottom`` up to the output, as its edges (source, target, port) from
+    the output's end down (the order the chain rule is written in)."""
     if bottom not in sub or top not in sub:
         return []
-    return ([list(reversed(p)) for p in nx.all_simple_paths(sub, bottom, top)]
-            if bottom != top else [[top]])
+    return [list(reversed(p)) for p in nx.all_simple_edge_paths(sub, bottom, top)]
+
+
+def _ambiguous(edges, lhs: str, several: bool, graph) -> set:
+    """The edges whose local partial needs its port: two edges between the same two nodes
+    (∂q/∂x through a and through b), or, among several terms, the one that would read as the
+    left-hand side itself (x fed straight into the output f: ∂f/∂x through port b)."""
+    pairs: dict[tuple, int] = {}
+    for u, v, _ in edges:
+        pairs[(u, v)] = pairs.get((u, v), 0) + 1
+    return {e for e in edges if pairs[e[:2]] > 1
+            or (several and frac(_sym(graph, e[1]), _sym(graph, e[0])) == lhs)}
+
+
+def _partial(graph, edge: tuple, marked: set) -> str:
+    """∂target/∂source of one edge, with ``|port a`` when another edge reads the same."""
+    source, target, port = edge
+    text = frac(_sym(graph, target), _sym(graph, source))
+    if edge in marked:
+        return rf"\left.{text}\right|_{{\text{{port }} {tex_name(port)}}}"
+    return text
 
 
 def _by_consumers(graph, result, node, out, grad) -> str:
-    """Too many paths to list: the multivariate chain rule over the node's consumers."""
+    """Too many paths to list: the multivariate chain rule over the node's consumers, one
+    term per edge (consumer and port), each ∂out/∂consumer · the edge's local gradient."""
     me = _sym(graph, node)
-    terms = " + ".join(f"{frac(out, _sym(graph, c))}\\,{frac(_sym(graph, c), me)}"
-                       for c in dict.fromkeys(c for c, _ in graph.consumers_of(node))
-                       if result.grads.get(c) is not None)
-    return f"{frac(out, me)} = {terms} = {grad}"
+    local = {(s.source, s.node, s.port): s.local for s in result.trace if s.kind == "edge"}
+    edges = [(node, c, port) for c, port in graph.consumers_of(node)
+             if result.grads.get(c) is not None and (node, c, port) in local]
+    lhs = frac(out, me)
+    marked = _ambiguous(edges, lhs, len(edges) > 1, graph)
+    terms, numbers = [], []
+    for edge in edges:
+        consumer = edge[1]
+        upstream = [] if consumer == result.output else [frac(out, _sym(graph, consumer))]
+        terms.append(r"\,".join(upstream + [_partial(graph, edge, marked)]))
+        numbers.append([result.grads[consumer], local[edge]] if upstream else [local[edge]])
+    text = f"{lhs} = {' + '.join(terms)}"
+    if all(np.ndim(v) == 0 for n in numbers for v in n):
+        text += " = " + " + ".join(_product(n) for n in numbers)
+    return f"{text} = {grad}"

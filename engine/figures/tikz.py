@@ -11,13 +11,13 @@ paper that loads ``tikz``.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from ..backprop import Result
 from ..fileformat import write_text
 from ..graph import ComputationGraph
 from ..numbers import format_tensor
+from . import tikz_layout as layout
 from .latex import tex_text
 
 # The GUI's palettes (gui/theme.py PALETTES), as data: a test keeps the two equal.
@@ -25,32 +25,13 @@ PALETTES = {
     "cs231n": {"value": "1b8a2f", "grad": "c62828"},
     "colorblind": {"value": "0072b2", "grad": "d55e00"},
 }
-PX_PER_CM = 50.0          # canvas units per centimetre: the CS231n example is 14 cm wide
-NODE_W = 164.0            # a canvas node's narrowest width: positions are its top-left corner
-NODE_H0, NODE_ROW = 66.0, 19.0    # its height: header and value rows, plus one row per port
 MAX_CHARS = 22            # a tensor longer than this is written as its shape and range
-
-
-def _num(x) -> str:
-    return tex_text(format_tensor(x, max_chars=MAX_CHARS, minus="−"))
 
 
 def _name(node: str, index: int) -> str:
     """A TikZ node name from any id: only letters, digits and a counter."""
     safe = "".join(c for c in node if c.isascii() and c.isalnum())[:20]
     return f"n{index}{safe}"
-
-
-def _centre(graph: ComputationGraph, node: str) -> tuple[float, float]:
-    x, y = graph.node(node).get("pos", (0.0, 0.0))
-    height = NODE_H0 + NODE_ROW * max(len(graph.op(node).ports), 1)
-    return (x + NODE_W / 2) / PX_PER_CM, -(y + height / 2) / PX_PER_CM
-
-
-def _steep(graph: ComputationGraph, source: str, target: str) -> bool:
-    """An edge nearer vertical than horizontal: its numbers go beside it, not along it."""
-    (x0, y0), (x1, y1) = _centre(graph, source), _centre(graph, target)
-    return abs(y1 - y0) > abs(x1 - x0)
 
 
 def _edge_grads(result: Result | None) -> dict:
@@ -68,10 +49,20 @@ def _node_text(graph: ComputationGraph, node: str) -> tuple[str, str]:
     return tex_text(op.symbol), "bpsop"
 
 
+def _plain(x) -> str:
+    return format_tensor(x, max_chars=MAX_CHARS, minus="−")
+
+
+def _at(p) -> str:
+    """A layout point (cm, y down) as TikZ coordinates (y up)."""
+    return f"({p[0]:.2f},{-p[1]:.2f})"
+
+
 def picture(graph: ComputationGraph, result: Result | None,
             palette: str | dict = "cs231n") -> str:
     """One ``tikzpicture`` (with its colours and styles inside it) for ``graph`` and
-    ``result`` (None: the nodes and edges without numbers)."""
+    ``result`` (None: the nodes and edges without numbers). Edges are drawn first and their
+    numbers last, on white, so no wire runs through a number (tikz_layout.py places them)."""
     colours = PALETTES[palette] if isinstance(palette, str) else palette
     names = {n: _name(n, i) for i, n in enumerate(graph.nodes)}
     lines = [
@@ -81,46 +72,76 @@ def picture(graph: ComputationGraph, result: Result | None,
         "  bpsleaf/.style={rectangle, rounded corners=2pt, draw, minimum height=7mm, "
         "inner sep=3pt, fill=black!4},",
         "  bpsedge/.style={->, >=stealth, thick, black!70},",
-        "  bpsvalue/.style={above, sloped, font=\\small, text=bpsValue},",
-        "  bpsgrad/.style={below, sloped, font=\\small, text=bpsGrad},",
-        "  bpsvalueside/.style={left, font=\\small, text=bpsValue},",
-        "  bpsgradside/.style={right, font=\\small, text=bpsGrad},",
+        "  bpswrapped/.style={bpsedge, rounded corners=6pt},",
+        "  bpsnumber/.style={font=\\small, inner sep=1pt, fill=white},",
+        "  bpsvalue/.style={bpsnumber, text=bpsValue},",
+        "  bpsgrad/.style={bpsnumber, text=bpsGrad},",
+        "  bpsleader/.style={densely dotted, black!50},",
         "  bpsname/.style={font=\\footnotesize, text=black!60}]",
         f"\\definecolor{{bpsValue}}{{HTML}}{{{colours['value'].lstrip('#').upper()}}}",
         f"\\definecolor{{bpsGrad}}{{HTML}}{{{colours['grad'].lstrip('#').upper()}}}",
     ]
+    plain = {n: (graph.label(n), None) if not graph.op(n).ports
+             else (graph.op(n).symbol, graph.label(n)) for n in graph.nodes}
+    boxes = layout.node_boxes(graph, plain)
     for node in graph.nodes:
-        x, y = _centre(graph, node)
         text, style = _node_text(graph, node)
-        lines.append(f"\\node[{style}] ({names[node]}) at ({x:.2f},{y:.2f}) {{{text}}};")
+        lines.append(f"\\node[{style}] ({names[node]}) at {_at(boxes[node].centre)} {{{text}}};")
         if style == "bpsop":
             lines.append(f"\\node[bpsname, above=1pt] at ({names[node]}.north) "
                          f"{{{tex_text(graph.label(node))}}};")
     grads = _edge_grads(result)
     values = result.values if result is not None else {}
-    pairs = Counter((s, t) for s, t, _ in graph.edges())
-    seen: Counter = Counter()
+    edge_courses = layout.courses(graph, boxes)
+    for course in edge_courses:
+        source, target = (names[n] for n in course.key[:2])
+        if course.wrapped:
+            corners = " -- ".join(_at(p) for p in course.points[1:-1])
+            lines.append(f"\\draw[bpswrapped] ({source}.east) -- {corners} -- ({target}.west);")
+        elif course.bend:
+            lines.append(f"\\draw[bpsedge] ({source}) to[{course.bend}] ({target});")
+        else:
+            lines.append(f"\\draw[bpsedge] ({source}) -- ({target});")
+    texts = {}
     for source, target, port in graph.edges():
-        k = seen[(source, target)]
-        seen[(source, target)] += 1
-        bend = ""
-        if pairs[(source, target)] > 1:       # x·x: the two edges apart, not on top
-            bend = f"bend {'left' if k % 2 == 0 else 'right'}={12 + 10 * (k // 2)}"
-        labels, side = "", "side" if _steep(graph, source, target) else ""
-        if source in values:
-            labels += f" node[bpsvalue{side}] {{{_num(values[source])}}}"
-        if (source, target, port) in grads:
-            labels += f" node[bpsgrad{side}] {{{_num(grads[(source, target, port)])}}}"
-        path = f"to[{bend}]" if bend else "--"
-        lines.append(f"\\draw[bpsedge] ({names[source]}) {path}{labels} ({names[target]});")
+        value = _plain(values[source]) if source in values else None
+        grad = _plain(grads[(source, target, port)]) if (source, target, port) in grads else None
+        texts[(source, target, port)] = (value, grad)
     out = result.output if result is not None else None
+    stub, reserved = [], []
     if out is not None and out in graph and out in values:
-        labels = f" node[bpsvalue] {{{_num(values[out])}}}"
-        if result.trace:
-            labels += f" node[bpsgrad] {{{_num(1.0)}}}"
-        lines.append(f"\\draw[bpsedge] ({names[out]}.east) --{labels} ++(2.2,0);")
+        box = boxes[out]
+        start = (box.shape[2], box.centre[1])
+        lines.append(f"\\draw[bpsedge] ({names[out]}.east) -- ++({layout.STUB},0);")
+        texts[("output",)] = (_plain(values[out]), _plain(1.0) if result.trace else None)
+        stub = [layout.EdgeCourse(("output",), [start, (start[0] + layout.STUB, start[1])])]
+    widths = {key: tuple(None if t is None else layout.text_width(t) for t in pair)
+              for key, pair in texts.items()}
+    labels = layout.place_labels(stub + edge_courses, boxes, widths, reserved)
+    for key, numbers in labels.items():
+        what = "the output" if key == ("output",) else \
+            f"{names[key[0]]} -> {names[key[1]]} (port {tex_text(key[2])})"
+        lines.append(f"% the value and gradient on {what}")
+        for style, text, number in zip(("bpsvalue", "bpsgrad"), texts[key], numbers):
+            if number is None:
+                continue
+            if number.leader:
+                lines.append(f"\\draw[bpsleader] {_at(number.anchor)} -- "
+                             f"{_at(_nearest([number.rect], number.anchor))};")
+            lines.append(f"\\node[{style}] at {_at(number.centre)} {{{tex_text(text)}}};")
     lines.append("\\end{tikzpicture}")
     return "\n".join(lines) + "\n"
+
+
+def _nearest(rects, p):
+    """The point of the labels' rectangles nearest ``p``: where a leader line ends."""
+    best = None
+    for left, top, right, bottom in rects:
+        q = (min(max(p[0], left), right), min(max(p[1], top), bottom))
+        d = (q[0] - p[0]) ** 2 + (q[1] - p[1]) ** 2
+        if best is None or d < best[0]:
+            best = (d, q)
+    return best[1] if best else p
 
 
 def document(graph: ComputationGraph, result: Result | None, palette="cs231n") -> str:

@@ -11,14 +11,14 @@ import sys
 
 from ..errors import GraphError
 
-SIZE = re.compile(r"^(\d{2,5})[x×](\d{2,5})$")
+SIZE = re.compile(r"^(\d+)\s*[x×]\s*(\d+)$")    # any WxH form; the range is checked after
 MAX_SIDE = 4096
 
 
 def _size(text: str) -> tuple[int, int]:
     match = SIZE.match(text.strip())
     if not match:
-        raise GraphError(f"--size {text!r}: expected WIDTHxHEIGHT, e.g. 960x540")
+        raise GraphError(f"--size {text!r}: expected WIDTHxHEIGHT, e.g. 960x600")
     w, h = int(match.group(1)), int(match.group(2))
     if not (64 <= w <= MAX_SIDE and 64 <= h <= MAX_SIDE):
         raise GraphError(f"--size {text}: each side must be between 64 and {MAX_SIDE} pixels")

@@ -3,15 +3,18 @@ wholly above or below (a chain wrapping to the next band, a loss stacked over it
 route along the gap between them, as a wrapped line of text returns: out to the right, into
 the gap, back left along it, and into the target from the left. A straight diagonal there
 ran across the band's nodes, and its label's leader line through their numbers
-(two_layer_sigmoid's z¹ → σ)."""
+(two_layer_sigmoid's z¹ → σ). The rule itself is engine/figures/routing.py's, which the
+TikZ figure follows too; this module draws it with Qt."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath
 
+from backprop_studio.engine.figures import routing
+from backprop_studio.engine.figures.routing import MIN_GAP  # noqa: F401  (the gap's rule)
+
 REACH = 24.0            # how far the route runs out of a port before it turns
-MIN_GAP = 18.0          # the narrowest gap between bands a route may run along
 MAX_NODES = 2000        # beyond this the scan costs more than a bezier saves
 LANE = 8.0              # between the routes into one node's ports, so no two share a wire
 
@@ -27,19 +30,14 @@ def bezier(start: QPointF, end: QPointF) -> QPainterPath:
     return path
 
 
+def _rect(r: QRectF) -> routing.Rect:
+    return r.left(), r.top(), r.right(), r.bottom()
+
+
 def corridor(rects: list[QRectF], left: float, right: float, top: float, bottom: float
              ) -> float | None:
-    """The middle of the widest free horizontal strip between ``top`` and ``bottom`` that no
-    rectangle crossing [left, right] covers, or None when there is no strip MIN_GAP high."""
-    spans = sorted((max(r.top(), top), min(r.bottom(), bottom)) for r in rects
-                   if r.right() > left and r.left() < right
-                   and r.bottom() > top and r.top() < bottom)
-    best, best_height, y = None, MIN_GAP, top
-    for span_top, span_bottom in spans + [(bottom, bottom)]:
-        if span_top - y >= best_height:
-            best, best_height = (y + span_top) / 2, span_top - y
-        y = max(y, span_bottom)
-    return best
+    """routing.corridor over Qt rectangles."""
+    return routing.corridor([_rect(r) for r in rects], left, right, top, bottom)
 
 
 def wrapped(start: QPointF, end: QPointF, y: float, lane: int = 0) -> QPainterPath:
@@ -67,18 +65,14 @@ def route(start: QPointF, end: QPointF, source: QRectF, target: QRectF,
           others: list[QRectF], lane: int = 0, lanes: int = 1) -> QPainterPath:
     """The wrapped route when the target lies to the left, wholly above or below the source,
     with a gap between them to run along; otherwise the bezier."""
-    if end.x() >= start.x():
+    y = routing.wrap_level((start.x(), start.y()), (end.x(), end.y()), _rect(source),
+                           _rect(target), [_rect(r) for r in others], REACH + LANE * lane)
+    if y is None:
         return bezier(start, end)
     if target.top() > source.bottom():
         top, bottom = source.bottom(), target.top()
-    elif target.bottom() < source.top():
-        top, bottom = target.bottom(), source.top()
     else:
-        return bezier(start, end)
-    y = corridor(others, end.x() - REACH - LANE * lane, start.x() + REACH + LANE * lane,
-                 top, bottom)
-    if y is None:
-        return bezier(start, end)
+        top, bottom = target.bottom(), source.top()
     room = max(0.0, (corridor_height(others, end.x(), start.x(), top, bottom, y) - 6) / 2)
     shift = max(-room, min(room, (lane - (lanes - 1) / 2) * LANE))
     return wrapped(start, end, y + shift, lane)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QProgressDialog,
     QSpinBox,
     QWidget,
@@ -89,9 +90,7 @@ def render_with_progress(window, path, size=(960, 600), fps=15, speed=1.0,
     dialog.setMinimumDuration(300)
 
     def progress(done: int, total: int) -> bool:
-        dialog.setMaximum(total)
-        dialog.setValue(done)
-        dialog.setLabelText(f"Rendering frame {done} of {total}…")
+        show_frame(dialog, done, total)
         if cancel_after is not None and done >= cancel_after:
             dialog.cancel()
         return not dialog.wasCanceled()
@@ -108,6 +107,27 @@ def render_with_progress(window, path, size=(960, 600), fps=15, speed=1.0,
     window.show_message(f"Exported {path}" if written else "Animation export cancelled; "
                         "no file was written")
     return written
+
+
+def show_frame(dialog: QProgressDialog, done: int, total: int) -> None:
+    """Frame ``done`` of ``total`` in the dialog, which is widened once, when the total is
+    first known, to its longest text ("Rendering frame 102 of 102…"): the dialog sized itself
+    to its first, shorter label and would otherwise cut the digits off."""
+    if dialog.property("frames") != total:
+        dialog.setProperty("frames", total)
+        dialog.setMaximum(total)
+        label = dialog.findChild(QLabel)
+        margins = max(dialog.width() - label.width(), 0)
+        needed = label.fontMetrics().horizontalAdvance(_frame_text(total, total)) + margins + 32
+        if dialog.width() < needed:
+            dialog.setMinimumWidth(needed)
+            dialog.resize(needed, dialog.height())
+    dialog.setValue(done)
+    dialog.setLabelText(_frame_text(done, total))
+
+
+def _frame_text(done: int, total: int) -> str:
+    return f"Rendering frame {done} of {total}…"
 
 
 def export_dialog(window) -> bool:

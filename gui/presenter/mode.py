@@ -182,10 +182,33 @@ class Presenter(QObject):
         self._hide_docks()           # the first step shows the Animation dock: not here
         ctl = self.window.animation.controller
         self.caption.show_step(ctl.timeline, ctl.active)
-        step = ctl.active
-        item = self.window.scene.node_item(step.node) if step is not None else None
-        if item is not None:
-            self.window.view.ensureVisible(item.sceneBoundingRect(), 40, 40)
+        rect = self._step_rect(ctl.active)
+        if rect is not None:
+            self.window.view.ensureVisible(rect, 40, 40)
+
+    def _step_rect(self, step):
+        """The active step's node with its edges' labels and its badges (the step's callout,
+        "upstream × local = product", can hang below the node): all kept in the view, which
+        ends above the caption, as far as they fit in it together."""
+        scene = self.window.scene
+        item = scene.node_item(step.node) if step is not None else None
+        if item is None:
+            return None
+        view = self.window.view
+        room = view.mapToScene(view.viewport().rect().adjusted(40, 40, -40, -40)).boundingRect()
+        overlay = self.window.animation.overlay
+        rect = item.sceneBoundingRect()
+        groups = ([overlay.labels.get(key) for key in step.edges],
+                  [overlay.sum_badges.get(step.node), overlay.param_badges.get(step.node)])
+        for group in groups:            # the cards first; badges when there is room for them
+            grown = rect
+            for extra in group:
+                if extra is not None and extra.isVisible():
+                    grown = grown.united(extra.sceneBoundingRect())
+            if grown.width() > room.width() or grown.height() > room.height():
+                break
+            rect = grown
+        return rect
 
     def eventFilter(self, obj, event) -> bool:
         if self.active and event.type() == QEvent.Type.Resize:

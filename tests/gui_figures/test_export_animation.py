@@ -113,3 +113,23 @@ def test_bad_input_is_one_clear_error(qapp, tmp_path):
         export_animation(tmp_path / "missing" / "a.gif", CS231N, "gif", (320, 200), 5)
     with pytest.raises(GraphError, match="unknown animation format"):
         export_animation(tmp_path / "a.avi", CS231N, "avi", (320, 200), 5)
+
+
+@pytest.mark.parametrize("total", [102, 10000])
+def test_progress_dialog_is_as_wide_as_its_longest_text(example_window, total):
+    """The dialog first sizes itself to "Rendering the animation…"; each frame's text, up to
+    "Rendering frame 10000 of 10000…", is shown whole, with room to spare."""
+    from PySide6.QtWidgets import QLabel, QProgressDialog
+
+    from backprop_studio.gui.export_animation.dialog import show_frame
+    window = example_window()
+    dialog = QProgressDialog("Rendering the animation…", "Cancel", 0, 100, window)
+    dialog.setMinimumDuration(0)
+    dialog.show()
+    label = dialog.findChild(QLabel)
+    for done in (1, total // 3, total - 1, total):
+        show_frame(dialog, done, total)
+        assert label.text() == f"Rendering frame {done} of {total}…"
+        assert label.fontMetrics().horizontalAdvance(label.text()) + 16 <= label.width()
+        assert label.geometry().right() < dialog.width()
+    dialog.reset()

@@ -61,3 +61,49 @@ def test_options_dialog_shows_the_pixel_size(example_window):
     assert dialog.size_label.text() == f"{w} × {h} pixels"
     assert (w, h) == (round(source_rect(window.scene).width() * 3),
                       round(source_rect(window.scene).height() * 3))
+
+
+def _text_sizes(svg_path) -> dict[str, set[float]]:
+    """Each text's size as a browser draws it: its font-size × the scale of the transforms of
+    the groups around it (Qt writes matrix(a,b,c,d,e,f) on the enclosing <g>)."""
+    import math
+    import re
+    import xml.etree.ElementTree as ET
+
+    sizes: dict[str, set[float]] = {}
+
+    def walk(element, scale):
+        transform = element.get("transform", "")
+        match = re.match(r"matrix\(([^)]*)\)", transform)
+        if match:
+            a, b, c, d = (float(v) for v in match.group(1).split(",")[:4])
+            scale *= math.sqrt(abs(a * d - b * c))
+        if element.tag.endswith("}text") and (element.text or "").strip():
+            size = float(element.get("font-size")) * scale
+            sizes.setdefault(element.text.strip(), set()).add(round(size, 1))
+        for child in element:
+            walk(child, scale)
+    walk(ET.parse(svg_path).getroot(), 1.0)
+    return sizes
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0, 3.0])
+def test_svg_text_is_the_canvas_size_times_the_scale(example_window, tmp_path, scale):
+    """A browser multiplies font-size by the group's transform: the two together are the
+    canvas's pixel size × scale, once (not a 2× transform around an already doubled size)."""
+    from backprop_studio.gui.canvas import node_item
+    window = example_window()
+    assert window.files.export(tmp_path / "f.svg", "svg", scale=scale)
+    sizes = _text_sizes(tmp_path / "f.svg")
+    title_px = node_item._BOLD.pointSizeF() * 96 / 72        # 9 pt on a 96-dpi canvas: 12 px
+    tag_px = node_item._SMALL.pointSizeF() * 96 / 72         # the op tag "input": 10 px
+    assert sizes["q"] == {round(title_px * scale, 1)}
+    assert sizes["input"] == {round(tag_px * scale, 1)}
+    assert sizes["add"] == {round(tag_px * scale, 1)}
+
+
+def test_svg_to_a_missing_folder_is_refused_before_painting(example_window, tmp_path, qtlog):
+    window = example_window()
+    assert not window.files.export(tmp_path / "no" / "f.svg", "svg", scale=2)
+    assert "No such file or directory" in window.statusBar().currentMessage()
+    assert not [r for r in qtlog.records if "QPainter" in r.message]    # no painter begun

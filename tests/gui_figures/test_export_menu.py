@@ -21,6 +21,9 @@ def test_tikz_from_the_window_follows_the_palette(example_window, tmp_path):
     assert export_tikz.export(window, tmp_path / "f.tikz", standalone=False)
     text = (tmp_path / "f.tikz").read_text(encoding="utf-8")
     assert "{0072B2}" in text and "{D55E00}" in text and "\\documentclass" not in text
-    assert "node[bpsvalue] {3} node[bpsgrad] {\\ensuremath{-}4}" in text        # q → f
+    q_to_f = text.split("% the value and gradient on n3q -> n4f (port a)\n")[1].splitlines()
+    assert q_to_f[0].startswith("\\node[bpsvalue] at (") and q_to_f[0].endswith(" {3};")
+    assert q_to_f[1].startswith("\\node[bpsgrad] at (") and \
+        q_to_f[1].endswith(" {\\ensuremath{-}4};")
     assert not export_tikz.export(window, tmp_path / "no" / "f.tex")
     assert refused and refused[0][0] == "Could not export TikZ" and "cannot save" in refused[0][1]

@@ -126,3 +126,28 @@ def test_esc_leaves_and_restores_the_window_exactly(example_window):
     assert not window.presenter.action.isChecked()
     _press(window, K.Key_B)                           # presenter keys are off again
     assert not window.presenter.blank_screen.isVisible()
+
+
+@pytest.mark.parametrize("cursor", list(range(1, 11)))
+def test_every_steps_labels_stay_above_the_caption(presenting, cursor):
+    """The active step's node, its edges' "upstream × local = product" cards and its badges are
+    all brought inside the view, which ends where the caption begins, even when the node alone
+    already was (End on cs231n: the card hanging below y was half under the caption)."""
+    window = presenting
+    _press(window, K.Key_Home)
+    _press(window, K.Key_PageDown, cursor)
+    view, caption = window.view, window.presenter.caption
+    port = view.viewport()
+    assert port.mapTo(view, port.rect().bottomLeft()).y() < caption.geometry().top()
+    step = window.animation.controller.active
+    node = window.scene.node_item(step.node)
+    # the node just inside the view's bottom edge, what the clicker's last step left
+    below = view.mapFromScene(node.sceneBoundingRect()).boundingRect().bottom()
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.value() + below - (port.height() - 45))
+    window.presenter._follow()
+    overlay = window.animation.overlay
+    items = [node] + [overlay.labels[k] for k in step.edges if overlay.labels[k].isVisible()]
+    for item in items:
+        shown = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        assert port.rect().contains(shown), (item, shown, port.rect())
