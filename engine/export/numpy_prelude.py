@@ -7,7 +7,7 @@ from __future__ import annotations
 import inspect
 import re
 
-from .. import optimizers
+from .. import functions, optimizers
 
 HELPERS = {
     "plain": '''
@@ -113,19 +113,7 @@ def mm_db(g, a, b):
         return np.multiply.outer(a, g) if np.ndim(b) == 2 else g * a
     return a.T @ g
 ''',
-    "unbroadcast": '''
-def unbroadcast(g, shape):
-    """Sum a gradient back over the axes numpy broadcast (a bias, a scalar added to a vector)."""
-    if np.shape(g) == shape:
-        return g
-    g = np.asarray(g)
-    while g.ndim > len(shape):
-        g = g.sum(axis=0)
-    for axis, n in enumerate(shape):
-        if n == 1 and g.shape[axis] != 1:
-            g = g.sum(axis=axis, keepdims=True)
-    return float(g) if shape == () else g
-''',
+    "unbroadcast": "\n" + inspect.getsource(functions.unbroadcast),   # the engine's own
 }
 
 # Which helper defines each name an expression may call.
