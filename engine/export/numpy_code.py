@@ -10,10 +10,10 @@ parameters. It imports only numpy.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from .model import Model, comment, dataset_code, describe, literal, training_settings
 from .numpy_prelude import helpers_for, optimizer_source
+from .script_parts import main_block, save
 from .setting_literals import setting_values
 from .templates import FUSED_BCE, FUSED_BCE_DY, FUSED_SIGMOID_VJP, NUMPY, fill
 
@@ -22,9 +22,7 @@ PAD = 44      # the column the comments start at
 
 def write(graph, path, source: str | None = None, csv: tuple | None = None) -> str:
     """``csv`` = (path, feature columns, target columns): the training loop reads that file."""
-    text = generate(graph, source, csv)
-    Path(path).write_text(text, encoding="utf-8")
-    return f"wrote a NumPy script ({len(text.splitlines())} lines) to {path}"
+    return save(generate(graph, source, csv), path, "NumPy")
 
 
 def generate(graph, source: str | None = None, csv: tuple | None = None) -> str:
@@ -268,25 +266,14 @@ def _optimizer(name: str):
     return OPTIMIZERS[name](1.0)
 
 
-def _main(model: Model) -> str:
-    train_arg = ('    parser.add_argument("--train", nargs="?", type=int, '
-                 'const=TRAINING["steps"],\n                        metavar="STEPS", '
-                 'help="train, then print the parameters")\n') if model.training else ""
-    train_run = ('''    if args.train is not None:
+TRAIN_RUN = '''    if args.train is not None:
         params, losses = train(args.train)
         print(json.dumps({"steps": len(losses), "losses": losses,
                           "params": [{"node": n, "name": t, "value": plain(p)}
                                      for (n, t, _), p in zip(TRAINABLE, params)]}))
         return
-''' if model.training else "")
-    return f'''
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-{train_arg}    args = parser.parse_args()
-{train_run}    print(json.dumps(report(*backprop(**LEAVES, trace=True)), ensure_ascii=False))
-
-
-if __name__ == "__main__":
-    main()
 '''
+
+
+def _main(model: Model) -> str:
+    return main_block(bool(model.training), TRAIN_RUN, "report(*backprop(**LEAVES, trace=True))")

@@ -9,12 +9,12 @@ The engine's dense W is (in × units) and z = x·W + b; ``nn.Linear`` keeps weig
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 
 from ..errors import GraphError
 from .model import Model, comment, dataset_code, describe, literal, training_settings
+from .script_parts import main_block, save
 from .setting_literals import setting_values
 from .templates import TORCH, fill
 
@@ -65,9 +65,7 @@ def _helpers(model: Model) -> str:
 
 def write(graph, path, source: str | None = None, csv: tuple | None = None) -> str:
     """``csv`` = (path, feature columns, target columns): the training loop reads that file."""
-    text = generate(graph, source, csv)
-    Path(path).write_text(text, encoding="utf-8")
-    return f"wrote a PyTorch script ({len(text.splitlines())} lines) to {path}"
+    return save(generate(graph, source, csv), path, "PyTorch")
 
 
 def generate(graph, source: str | None = None, csv: tuple | None = None) -> str:
@@ -285,25 +283,14 @@ def train(steps):
 '''
 
 
-def _main(model: Model) -> str:
-    train_arg = ('    parser.add_argument("--train", nargs="?", type=int, '
-                 'const=TRAINING["steps"],\n                        metavar="STEPS", '
-                 'help="train, then print the parameters")\n') if model.training else ""
-    train_run = ('''    if args.train is not None:
+TRAIN_RUN = '''    if args.train is not None:
         trained, losses = train(args.train)
         print(json.dumps({"steps": len(losses), "losses": losses,
                           "params": [{"node": n, "name": t, "value": plain(value(trained))}
                                      for n, t, value, _ in PARAMS]}))
         return
-''' if model.training else "")
-    return f'''
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-{train_arg}    args = parser.parse_args()
-{train_run}    print(json.dumps(report(Model()), ensure_ascii=False))
-
-
-if __name__ == "__main__":
-    main()
 '''
+
+
+def _main(model: Model) -> str:
+    return main_block(bool(model.training), TRAIN_RUN, "report(Model())")
