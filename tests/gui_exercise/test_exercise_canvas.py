@@ -5,14 +5,15 @@ New-exercise dialog."""
 from __future__ import annotations
 
 import pytest
+from exercise_helpers import student_files
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from backprop_studio.engine import fileformat
-from backprop_studio.engine.exercise import model, variants
+from backprop_studio.engine.exercise import model
 from backprop_studio.engine.exercise.mistakes import ADD_INPUT
-from backprop_studio.engine.exercise.model import Exercise, Field, RandomValue
+from backprop_studio.engine.exercise.model import Field
 
 EX = fileformat.EXAMPLES
 
@@ -20,13 +21,7 @@ EX = fileformat.EXAMPLES
 @pytest.fixture
 def student_file(tmp_path):
     """Ada's variant of f = (x + y)·z: q's value and every gradient blank; y drawn."""
-    g = fileformat.load(EX / "cs231n_add_multiply.json")
-    ex = Exercise(fields=[Field("value", node="q")], passes=[{"kind": "all_gradients"}],
-                  random=[RandomValue("y", 1, 9)], title="Add and multiply")
-    texts = variants.make_all(g, ex, [{"id": "s01", "name": "Ada"}])
-    path = tmp_path / "s01.json"
-    path.write_text(texts["s01.json"], encoding="utf-8")
-    return path
+    return student_files(tmp_path, [{"id": "s01", "name": "Ada"}])[0]
 
 
 def opened(make_window, path):

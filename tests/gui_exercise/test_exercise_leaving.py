@@ -4,26 +4,16 @@ blanks went with the old scene), the new graph runs, a new exercise shows its ow
 from __future__ import annotations
 
 import pytest
+from exercise_helpers import student_files
 
 from backprop_studio.engine import fileformat
-from backprop_studio.engine.exercise import variants
-from backprop_studio.engine.exercise.model import Exercise, Field, RandomValue
 
 EX = fileformat.EXAMPLES
 
 
 @pytest.fixture
 def two_students(tmp_path):
-    g = fileformat.load(EX / "cs231n_add_multiply.json")
-    ex = Exercise(fields=[Field("value", node="q")], passes=[{"kind": "all_gradients"}],
-                  random=[RandomValue("y", 1, 9)], title="Add and multiply")
-    texts = variants.make_all(g, ex, [{"id": "s01", "name": "Ada"},
-                                      {"id": "s02", "name": "Bob"}])
-    paths = []
-    for name in ("s01.json", "s02.json"):
-        (tmp_path / name).write_text(texts[name], encoding="utf-8")
-        paths.append(tmp_path / name)
-    return paths
+    return student_files(tmp_path, [{"id": "s01", "name": "Ada"}, {"id": "s02", "name": "Bob"}])
 
 
 def _open_exercise(make_window, path):

@@ -5,25 +5,21 @@ first."""
 from __future__ import annotations
 
 import pytest
+from exercise_helpers import student_files
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from backprop_studio.engine import fileformat
-from backprop_studio.engine.exercise import model, variants
-from backprop_studio.engine.exercise.model import Exercise, Field, RandomValue
+from backprop_studio.engine.exercise import model
+from backprop_studio.engine.exercise.model import Exercise, Field
 
 EX = fileformat.EXAMPLES
 
 
 @pytest.fixture
 def student_file(tmp_path):
-    g = fileformat.load(EX / "cs231n_add_multiply.json")
-    ex = Exercise(fields=[Field("value", node="q")], passes=[{"kind": "all_gradients"}],
-                  random=[RandomValue("y", 1, 9)], title="Add and multiply")
-    path = tmp_path / "s01.json"
-    path.write_text(variants.make_all(g, ex, [{"id": "s01"}])["s01.json"], encoding="utf-8")
-    return path
+    return student_files(tmp_path, [{"id": "s01"}])[0]
 
 
 def _opened(make_window, path):
