@@ -5,7 +5,12 @@ Each node goes in the column after its latest input (an input or parameter in th
 column, or, when its consumer is further than two columns on, just before it, as y beside the
 loss); columns are as wide as their widest node plus room for
 the edge labels (the value above an edge, its gradient below). A chain longer than ``width``
-wraps into bands, one below the other, like lines of text.
+wraps into bands, one below the other, like lines of text, and each band's spare width goes
+to its gaps (up to MAX_EXTRA_ROOM more each) when the graph carries tensors, so that their
+wide labels fit between the nodes rather than rising above them.
+
+A leaf that folds into its consumer (engine.folding: W₁ inside W₁x₀, a target inside its loss)
+gets no column: it sits in its consumer's two extra rows per folded leaf.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import math
 
 import networkx as nx
 
+from .folding import folded_leaves, folds_of
 from .graph import ComputationGraph
 
 NODE_WIDTH = 164.0      # the canvas's narrowest node; a long label widens it
@@ -23,19 +29,27 @@ HEADER_EXTRA = 92.0     # a header's op badge, op name and padding
 ROW_GAP = 22.0          # between nodes of one column
 LABEL_ROOM_SCALAR = 84.0    # between columns, for "−4" above and "3" below an edge
 LABEL_ROOM_TENSOR = 140.0   # for "[[0.38, 0.39]]" or "1×16 ∈[−0.98, 0.97]"
-PARAM_ROOM = 74.0       # under a layer, for its ∂L/∂W and ∂L/∂b
+PARAM_ROOM = 64.0       # under a layer, for its ∂L/∂W and ∂L/∂b
+FOLD_ROWS = 36.0        # a folded leaf's value and gradient rows inside its consumer
 BAND_GAP = 60.0         # between wrapped bands
+MIN_ROOM = 120.0        # the narrowest gap a wrapped band packs to; its labels may rise
+MAX_EXTRA_ROOM = 40.0   # how much wider than LABEL_ROOM a band's gaps may grow
 WIDTH = 860.0           # the widest band, in scene units: a 1280×800 window's canvas at ~86 %
 COLUMN = NODE_WIDTH + LABEL_ROOM_TENSOR     # a column's pitch, for code that spaces by hand
 ROW = 150.0
 
 
-def node_size(graph: ComputationGraph, node: str) -> tuple[float, float]:
-    """The node's canvas size, as node_item draws it (header, port rows, value rows), plus the
-    room its parameter badge takes underneath."""
+def base_height(graph: ComputationGraph, node: str) -> float:
+    """The node's box as node_item draws it: header, port rows, value and gradient rows."""
+    return 26 + max(len(graph.op(node).ports), 1) * 19 + 2 * 17 + 6
+
+
+def node_size(graph: ComputationGraph, node: str, folds: int = 0) -> tuple[float, float]:
+    """The node's canvas size, as node_item draws it, with ``folds`` folded leaves' rows, plus
+    the room its parameter badge takes underneath."""
     spec = graph.op(node)
     width = max(NODE_WIDTH, len(graph.label(node)) * CHAR_WIDTH + HEADER_EXTRA)
-    height = 26 + max(len(spec.ports), 1) * 19 + 2 * 17 + 6
+    height = base_height(graph, node) + folds * FOLD_ROWS
     if spec.name in ("dense",):
         height += PARAM_ROOM
     return width, height
@@ -52,9 +66,10 @@ def _has_tensors(graph: ComputationGraph) -> bool:
     return False
 
 
-def _columns(graph: ComputationGraph) -> tuple[list[list[str]], set[str]]:
-    """The nodes by column, and the leaves that go under their column's computed nodes."""
-    g = graph.nx
+def _columns(graph: ComputationGraph, folded=()) -> tuple[list[list[str]], set[str]]:
+    """The nodes by column (folded leaves left out), and the leaves that go under their
+    column's computed nodes."""
+    g = graph.nx.subgraph([n for n in graph.nx if n not in folded]) if folded else graph.nx
     rank: dict[str, int] = {}
     for node in nx.topological_sort(g):
         preds = list(g.predecessors(node))
@@ -80,9 +95,10 @@ def _columns(graph: ComputationGraph) -> tuple[list[list[str]], set[str]]:
     return columns, under
 
 
-def layered_positions(graph: ComputationGraph, width: float = WIDTH
+def layered_positions(graph: ComputationGraph, width: float = WIDTH, fold: bool = True
                       ) -> dict[str, tuple[float, float]]:
-    """Top-left corners for every node: layered columns, wrapped ``width`` wide.
+    """Top-left corners for every node: layered columns, wrapped ``width`` wide; with ``fold``,
+    each folded leaf at its rows inside its consumer.
 
     Columns are centred on one another, as in the CS231n figures, when the graph fits in one
     band; otherwise they hang from the band's top, and a column that would pass ``width``
@@ -90,12 +106,16 @@ def layered_positions(graph: ComputationGraph, width: float = WIDTH
     tallest), whichever lies higher, just below what is placed above it."""
     if not len(graph):
         return {}
-    columns, under = _columns(graph)
+    folded = folded_leaves(graph) if fold else {}
+    folds = folds_of(graph, folded)
+    columns, under = _columns(graph, folded)
     tensors = _has_tensors(graph)
     room = LABEL_ROOM_TENSOR if tensors else LABEL_ROOM_SCALAR
     sizes = {}
     for n in graph.nodes:
-        w, h = node_size(graph, n)
+        if n in folded:
+            continue
+        w, h = node_size(graph, n, len(folds.get(n, ())))
         sizes[n] = (max(w, TENSOR_NODE_WIDTH) if tensors else w, h)
     g = graph.nx
     y_of: dict[str, float] = {}
@@ -118,6 +138,7 @@ def layered_positions(graph: ComputationGraph, width: float = WIDTH
                    default=0.0)
 
     wraps = sum(widths) + room * (len(widths) - 1) > width
+    pack = min(room, MIN_ROOM) if wraps else room
     i, top = 0, 0.0
     while i < len(columns):
         if i == 0:
@@ -125,11 +146,19 @@ def layered_positions(graph: ComputationGraph, width: float = WIDTH
         else:                   # wrap: under the shallower part of what is placed already
             start = min((0.0, indent), key=lambda x: (depth(x), x))
             top = depth(start) + BAND_GAP
-        band, x = [], start
-        while i < len(columns) and (not band or x + widths[i] <= width):
-            band.append((i, x))
-            x += widths[i] + room
+        ks, x = [], start
+        while i < len(columns) and (not ks or x + widths[i] <= width):
+            ks.append(i)
+            x += widths[i] + pack
             i += 1
+        gap = room
+        if wraps and tensors and len(ks) > 1:   # spare width to the gaps, for wide labels
+            used = sum(widths[k] for k in ks)
+            gap = min((width - start - used) / (len(ks) - 1), room + MAX_EXTRA_ROOM)
+        band, x = [], start
+        for k in ks:
+            band.append((k, x))
+            x += widths[k] + gap
         heights = {k: sum(sizes[n][1] for n in columns[k]) + ROW_GAP * (len(columns[k]) - 1)
                    for k, _ in band}
         band_h = max(heights.values())
@@ -141,9 +170,40 @@ def layered_positions(graph: ComputationGraph, width: float = WIDTH
                 y_of[node] = y + sizes[node][1] / 2
                 y += sizes[node][1] + ROW_GAP
             skyline.append((x, x + widths[k], y - ROW_GAP))
+    for consumer, leaves in folds.items():
+        for j, leaf in enumerate(leaves):
+            positions[leaf] = fold_spot(graph, consumer, j, positions[consumer])
     return positions
 
 
-def apply_layout(graph: ComputationGraph, width: float = WIDTH) -> None:
-    for node, pos in layered_positions(graph, width).items():
+def fold_spot(graph: ComputationGraph, consumer: str, index: int, at=None
+              ) -> tuple[float, float]:
+    """Where the ``index``-th leaf folded into ``consumer`` sits (its rows' top-left), with
+    the consumer at ``at`` (default: where the graph has it)."""
+    cx, cy = at if at is not None else graph.node(consumer)["pos"]
+    return (round(cx), round(cy + base_height(graph, consumer) + index * FOLD_ROWS))
+
+
+def glue_folded(graph: ComputationGraph) -> None:
+    """Put every folded leaf at its spot in its consumer (after placing nodes by hand)."""
+    folded = folded_leaves(graph)
+    for consumer, leaves in folds_of(graph, folded).items():
+        for j, leaf in enumerate(leaves):
+            graph.set_position(leaf, fold_spot(graph, consumer, j))
+
+
+def apply_layout(graph: ComputationGraph, width: float = WIDTH, fold: bool = True) -> None:
+    for node, pos in layered_positions(graph, width, fold).items():
         graph.set_position(node, pos)
+
+
+def unfold_layout(graph: ComputationGraph) -> bool:
+    """For a view that does not fold: a graph laid out folded (its leaves at their spots
+    inside their consumers) is laid out again unfolded; True if it was."""
+    folded = folded_leaves(graph)
+    for consumer, leaves in folds_of(graph, folded).items():
+        for j, leaf in enumerate(leaves):
+            if tuple(map(round, graph.node(leaf)["pos"])) == fold_spot(graph, consumer, j):
+                apply_layout(graph, fold=False)
+                return True
+    return False

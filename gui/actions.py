@@ -63,6 +63,9 @@ def build(window) -> dict[str, QAction]:
     a["zoom_reset"] = _action(w, "Actual &Size", lambda: w.view.set_zoom(1.0), ["Ctrl+0"])
     a["fit"] = _action(w, "&Fit to View", w.view.fit, ["F"])
     a["snap"] = _action(w, "&Snap to Grid", w.set_snap, ["Ctrl+G"], checkable=True)
+    a["fold"] = _action(w, "&Fold Weights and Targets into Their Node", w.set_fold,
+                        checkable=True, tip="Draw a weight matrix inside the node it multiplies "
+                        "and a target inside its loss, as two rows: its value and gradient")
     a["colorblind"] = _action(w, "Colour-blind Safe &Colours", w.set_colorblind,
                               checkable=True, tip="Blue values and orange gradients")
     a["colorblind"].setChecked(theme.current_name() == "colorblind")
@@ -105,6 +108,7 @@ def build(window) -> dict[str, QAction]:
         view.addAction(a[name])
     view.addSeparator()
     view.addAction(a["snap"])
+    view.addAction(a["fold"])
     view.addAction(a["colorblind"])
     view.addSeparator()
 

@@ -121,7 +121,7 @@ def auto_layout(scene) -> bool:
     """Left to right by topological generation (engine.layout), one undo step."""
     graph = scene.graph
     moves = {}
-    for node, new in layered_positions(graph).items():
+    for node, new in layered_positions(graph, fold=scene.fold).items():
         old = tuple(graph.node(node)["pos"])
         if tuple(map(float, new)) != old:
             moves[node] = (old, new)

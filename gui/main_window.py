@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView
 
 from backprop_studio import engine
 from backprop_studio.engine import ComputationGraph, GraphError
+from backprop_studio.engine.layout import unfold_layout
 from backprop_studio.gui import (
     actions,
     commands,
@@ -156,6 +157,8 @@ class MainWindow(QMainWindow):
         """Show a new graph (New, Open, recovery): a fresh undo history, no result yet."""
         self.files.discard_recovery()        # the old document was saved or let go
         self.graph = graph
+        if not self.scene.fold:
+            unfold_layout(graph)            # a file laid out folded, shown unfolded
         self.scene.set_graph(graph)
         self.undo_stack.clear()
         self.files.path, self.files.display_name = path, name
@@ -270,7 +273,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, lambda: self.files.open_dropped(paths))
 
     def _on_graph_event(self, event: str, data: dict) -> None:
-        maths = event not in ("node_moved",) and not (
+        maths = event not in ("node_moved", "folds_changed") and not (
             event == "node_changed" and data.get("what") in ("label", "view"))
         if maths:
             if self.error is not None:
@@ -434,6 +437,13 @@ class MainWindow(QMainWindow):
     def set_snap(self, on: bool) -> None:
         self.scene.snap_to_grid = bool(on)
 
+    def set_fold(self, on: bool) -> None:
+        """View ▸ Fold; the graph is laid out again when the toggle leaves it needing that
+        (one undo step)."""
+        if self.scene.set_fold(on) and edit_ops.auto_layout(self.scene):
+            self.show_message("Laid the graph out again for the folded view (Ctrl+Z undoes)")
+        self.view.fit()
+
     def set_colorblind(self, on: bool) -> None:
         theme.set_palette("colorblind" if on else "cs231n")
 
@@ -460,12 +470,15 @@ class MainWindow(QMainWindow):
         snap = s.value("canvas/snap", False)
         self.actions["snap"].setChecked(snap in (True, "true"))
         self.set_snap(self.actions["snap"].isChecked())
+        self.actions["fold"].setChecked(s.value("canvas/fold", True) not in (False, "false"))
+        self.scene.fold = self.actions["fold"].isChecked()
 
     def save_settings(self) -> None:
         s = app_settings.settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("canvas/snap", self.scene.snap_to_grid)
+        s.setValue("canvas/fold", self.scene.fold)
         s.sync()
 
     def closeEvent(self, event) -> None:

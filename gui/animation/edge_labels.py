@@ -150,10 +150,11 @@ class EdgeLabel(CardItem):
         self._rows = ([], [], [])
 
     def set_content(self, value_text: str | None, grad: tuple | None, names: tuple | None,
-                    active: bool, blocked=None) -> None:
+                    active: bool, blocked=None, detail_only: bool = False) -> None:
         """``grad`` = (upstream, local, product); ``names`` = (∂L/∂out, ∂out/∂in, source);
-        ``blocked(scene_rect)`` says whether a spot would cover a node."""
-        content = (value_text, _key(grad), names, active)
+        ``blocked(scene_rect)`` says whether a spot would cover a node. ``detail_only``: just
+        upstream × local = product (a folded leaf's rows show its value and gradient)."""
+        content = (value_text, _key(grad), names, active, detail_only)
         if content == self.content:
             return
         self.content = content
@@ -166,6 +167,8 @@ class EdgeLabel(CardItem):
                 detail = [Row(f"upstream {names[0]} = {compact(up)}", "grad", SMALL),
                           Row(f"× local {names[1]} = {compact(local)}", "text", SMALL),
                           Row(f"= {compact(product)}  → {names[2]}", "grad", BOLD)]
+        if detail_only:
+            value, lower = [], []
         self._rows = (value, lower, detail)
         self.arrange(blocked)
 

@@ -34,7 +34,7 @@ from backprop_studio.gui.animation.timeline import DisplayState
 Z_RING = 15.0
 
 
-SIDE_ROOM = 24.0        # how far past the outermost nodes a label may reach
+SIDE_ROOM = 8.0         # how far past the outermost nodes a label may reach
 
 
 class Overlay(QObject):
@@ -94,6 +94,15 @@ class Overlay(QObject):
         rects = [item.sceneBoundingRect() for item in self.scene.node_items()]
         self._extent = (min(r.left() for r in rects) - SIDE_ROOM,
                         max(r.right() for r in rects) + SIDE_ROOM) if rects else None
+
+
+    def redraw(self) -> None:
+        """Leaves folded or unfolded: the nodes' boxes changed and some edges are no longer
+        drawn; place everything again at the cursor shown."""
+        if self.state is None or not self.engaged:
+            return
+        self._load_nodes()
+        self._sync(self.shown_cursor)
 
     def reset(self) -> None:
         """A new timeline (or none): remove our items; the nodes show the window's Result."""
@@ -178,6 +187,11 @@ class Overlay(QObject):
         grad = st.edge_grad.get(key)
         active = self._active_step()
         is_active = active is not None and active.kind == "edge" and key in active.edges
+        if item.folded and not is_active:   # the leaf's rows in its consumer show these
+            label = self.labels.pop(key, None)
+            if label is not None:
+                self._remove(label)
+            return
         label = self.labels.get(key)
         if label is None:
             if value is None and grad is None:
@@ -187,7 +201,7 @@ class Overlay(QObject):
         label.setPos(item.label_anchors()[0])
         label.set_content(compact(value) if key in st.edge_value else None, grad,
                           self._names(active.step) if is_active else None, is_active,
-                          lambda r: self._over_node(r, label))
+                          lambda r: self._over_node(r, label), detail_only=item.folded)
         self._settle(label, item)
         label.set_stale(self.stale)
 
@@ -329,7 +343,7 @@ class Overlay(QObject):
         paths = []
         for key in step.edges:
             edge = self.scene.edge_item(*key)
-            if edge is not None:
+            if edge is not None and not edge.folded:
                 paths.append(edge.path())
         if step.kind == "param":
             item = self.scene.node_item(step.node)

@@ -65,7 +65,7 @@ class _EdgeOverlay:
         for step in result.trace:
             if step.kind == "edge":
                 edge = self.scene.edge_item(step.source, step.node, step.port)
-                if edge is not None:
+                if edge is not None and not edge.folded:
                     yield step, edge
 
     def _build(self, result) -> None:

@@ -201,6 +201,9 @@ class Animation(QObject):
             self.overlay.prune()
 
     def _on_graph_event(self, event: str, data: dict) -> None:
+        if event == "folds_changed":
+            self.overlay.redraw()
+            self.reverse.refresh(self.reverse.result)
         if event == "node_moved":
             self.overlay.relayout()
             self.reverse.refresh(self.reverse.result)

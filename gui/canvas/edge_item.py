@@ -24,6 +24,7 @@ class EdgeItem(QGraphicsPathItem):
         self.setZValue(-1)
         self._shape = None
         self.run = None
+        self.folded = False          # from a leaf drawn inside its target: not drawn
         self.restyle()
         self.update_path()
 

@@ -1,6 +1,10 @@
 """A node on the canvas: header (op symbol, label, op name), input ports left, output port
 right, and once computed its value (green) and gradient (red).
 
+A leaf folded into its consumer (engine.folding: W₁ inside W₁x₀) is still its own item, so it
+is selected, edited and measured as any node, but it draws as two rows at the foot of its
+consumer (its label and value, its gradient) and follows the consumer about.
+
 Ports are drawn by the node rather than being items of their own: half the items for the scene
 index to keep, and one cached picture per node. The node reads what it shows from the engine
 graph (``refresh``); only the display strings of the last Result are held here.
@@ -14,7 +18,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from backprop_studio.engine.layout import FOLD_ROWS
 from backprop_studio.gui import plain_text, theme
+from backprop_studio.gui.canvas.folded_rows import FoldedRows
 from backprop_studio.gui.canvas.readable import number_font
 
 WIDTH = 164.0           # the narrowest node; wider ones hold their label and numbers
@@ -34,6 +40,8 @@ _BOLD = QFont(_FONT)
 _BOLD.setBold(True)
 _SMALL = QFont(_FONT)
 _SMALL.setPointSizeF(7.5)
+BOLD_SMALL = QFont(_SMALL)
+BOLD_SMALL.setBold(True)
 _MONO = QFont("DejaVu Sans Mono")
 _MONO.setStyleHint(QFont.StyleHint.Monospace)
 _MONO.setPointSizeF(8.5)
@@ -52,7 +60,7 @@ class PaintedText(NamedTuple):
     font: QFont
 
 
-class NodeItem(QGraphicsItem):
+class NodeItem(FoldedRows, QGraphicsItem):
     def __init__(self, graph, node: str) -> None:
         super().__init__()
         self.graph = graph
@@ -64,6 +72,8 @@ class NodeItem(QGraphicsItem):
         self.error_port: str | None = None
         self.highlight_ports: set[str] = set()
         self.edges: list = []          # EdgeItems attached here; the scene keeps this current
+        self.folded_into: NodeItem | None = None     # the consumer this leaf is drawn inside
+        self.folds: list[NodeItem] = []              # leaves drawn inside this node
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
@@ -80,7 +90,7 @@ class NodeItem(QGraphicsItem):
         self.ports = list(self.spec.ports)
         self.color = theme.category_color(self.spec.category)
         self._resize()
-        self.setPos(QPointF(*data["pos"]))
+        self.setPos(self.fold_pos() if self.folded_into is not None else QPointF(*data["pos"]))
         self._update_tooltip()
         self.update()
 
@@ -91,12 +101,20 @@ class NodeItem(QGraphicsItem):
         header = 4 + sym_w + 6 + QFontMetrics(_BOLD).horizontalAdvance(self.label) + 8 + op_w + 4
         mono = QFontMetrics(_MONO)
         values = 48 + max(mono.horizontalAdvance(t) for t in (self.value_text, self.grad_text))
-        return min(MAX_WIDTH, max(WIDTH, header, values + 2))
+        folds = max((leaf._fold_needed_width() for leaf in self.folds), default=0.0)
+        return min(MAX_WIDTH, max(WIDTH, header, values + 2, folds))
+
+    def base_height(self) -> float:
+        """Header, port rows and value rows: where folded leaves' rows start."""
+        return HEADER + max(len(self.ports), 1) * ROW + 2 * VALUE_ROW + 6
 
     def _size(self) -> tuple[float, float]:
-        """(width, height): wide enough for the label and the numbers, whole."""
-        rows = max(len(self.ports), 1)
-        return float(int(self._needed_width() + 0.999)), HEADER + rows * ROW + 2 * VALUE_ROW + 6
+        """(width, height): wide enough for the label and the numbers, whole; a folded leaf
+        is its consumer's width and two rows tall."""
+        if self.folded_into is not None:
+            return self.folded_into.width, FOLD_ROWS
+        width = float(int(self._needed_width() + 0.999))
+        return width, self.base_height() + len(self.folds) * FOLD_ROWS
 
     def _resize(self) -> None:
         """Set the node's size; edges follow when it changed."""
@@ -108,6 +126,10 @@ class NodeItem(QGraphicsItem):
         self._rect = QRectF(0, 0, width, height)
         for edge in self.edges:
             edge.update_path()
+        for leaf in self.folds:
+            leaf._resize()
+        if self.folded_into is not None:
+            self.folded_into._resize()
 
     def painted_texts(self) -> list[PaintedText]:
         """The label and, once computed, the value and gradient, as ``paint`` draws them."""
@@ -128,6 +150,8 @@ class NodeItem(QGraphicsItem):
         self.value_text, self.grad_text, self.stale = value_text, grad_text, stale
         self._resize()
         self.update()
+        if self.folded_into is not None:
+            self.folded_into.update()
 
     def set_stale(self, stale: bool = True) -> None:
         if stale != self.stale:
@@ -155,7 +179,10 @@ class NodeItem(QGraphicsItem):
 
     # ------------------------------------------------------------ geometry
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-PORT_R - 3, -OUTPUT_TAG - 3, PORT_R + 3, 7)   # 6: halo
+        if self.folded_into is not None:
+            return self._rect.adjusted(-1, -1, 1, 1)
+        top = OUTPUT_TAG + 3 if self.is_output else 9                  # the tag; the halo
+        return self._rect.adjusted(-PORT_R - 3, -top, PORT_R + 3, 7)
 
     def body_rect(self) -> QRectF:
         """The node's box without the halo and output tag, in item coordinates."""
@@ -173,11 +200,15 @@ class NodeItem(QGraphicsItem):
         return self.mapToScene(QPointF(0.0, self.port_y(self.ports.index(port))))
 
     def output_anchor(self) -> QPointF:
+        if self.folded_into is not None:
+            return self.mapToScene(QPointF(0.0, VALUE_ROW / 2 + 1))
         return self.mapToScene(QPointF(self.width, self.port_y(0)))
 
     def port_at(self, scene_pos: QPointF, lenient: bool = False):
         """("out", None) or ("in", port) under scene_pos. ``lenient`` (when dropping an edge)
         takes the whole left half of a port's row, not just its circle."""
+        if self.folded_into is not None:
+            return None
         p = self.mapFromScene(scene_pos)
         out = QPointF(self.width, self.port_y(0))
         if (p - out).manhattanLength() <= PORT_HIT * 1.4 and not lenient:
@@ -197,6 +228,8 @@ class NodeItem(QGraphicsItem):
                 g = theme.GRID
                 return QPointF(round(value.x() / g) * g, round(value.y() / g) * g)
         elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for leaf in self.folds:
+                leaf.setPos(leaf.fold_pos())
             for edge in self.edges:
                 edge.update_path()
             scene = self.scene()
@@ -221,6 +254,9 @@ class NodeItem(QGraphicsItem):
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         pal = theme.current()
         rect = self._rect
+        if self.folded_into is not None:
+            self._paint_folded(painter, pal, lod)
+            return
         if lod < LOD_SHAPES:
             painter.fillRect(rect, self.color)
             if self.error or self.isSelected():
@@ -284,15 +320,18 @@ class NodeItem(QGraphicsItem):
                                               int(self._label_room()))
 
     def _value_shown(self, text: str) -> str:
-        return QFontMetrics(_MONO).elidedText(text, Qt.TextElideMode.ElideRight,
-                                              int(self.width - 48))
+        room = self.width - 48 if self.folded_into is None else \
+            self.width - 14 - self._fold_prefix_width()
+        return QFontMetrics(_MONO).elidedText(text, Qt.TextElideMode.ElideRight, int(room))
 
     def _paint_body(self, painter, pal) -> None:
         painter.setFont(_FONT)
         painter.setPen(theme.PORT_TEXT)
         for i, port in enumerate(self.ports):
-            painter.drawText(QRectF(PORT_R + 6, HEADER + ROW * i, self.width / 2, ROW),
-                             Qt.AlignmentFlag.AlignVCenter, port)
+            room = QRectF(PORT_R + 6, HEADER + ROW * i, self.width / 2, ROW)
+            text = QFontMetrics(_FONT).elidedText(self.port_text(port),
+                                                  Qt.TextElideMode.ElideRight, int(room.width()))
+            painter.drawText(room, Qt.AlignmentFlag.AlignVCenter, text)
         painter.drawText(QRectF(self.width / 2, HEADER, self.width / 2 - PORT_R - 6, ROW),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "out")
         top = HEADER + max(len(self.ports), 1) * ROW + 2

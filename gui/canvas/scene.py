@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGraphicsScene
 from backprop_studio.engine import ComputationGraph, GraphError
 from backprop_studio.gui import commands, theme
 from backprop_studio.gui import format as fmt
-from backprop_studio.gui.canvas import error_badge, neuron_toggle, neuron_view
+from backprop_studio.gui.canvas import error_badge, folds, neuron_toggle, neuron_view
 from backprop_studio.gui.canvas.connect_drag import ConnectDrag
 from backprop_studio.gui.canvas.edge_item import EdgeItem
 from backprop_studio.gui.canvas.node_item import NodeItem
@@ -42,6 +42,8 @@ class GraphScene(QGraphicsScene):
         self.overview = Overview(self)
         self.edge_width = theme.EDGE_WIDTH
         self.result = None                # the Result shown, for layers drawn as neurons
+        self.fold = True                  # View ▸ Fold weights and targets (gui/canvas/folds)
+        self.folded: dict[str, tuple[str, str]] = {}      # leaf → (consumer, port) drawn in
         self.set_graph(graph if graph is not None else ComputationGraph())
 
     # ------------------------------------------------------------ model ↔ items
@@ -51,11 +53,12 @@ class GraphScene(QGraphicsScene):
             self.graph.unsubscribe(self._on_graph_event)
         self.clear()
         self._nodes, self._edges = {}, {}
-        self.graph, self.result = graph, None
+        self.graph, self.result, self.folded = graph, None, {}
         for node in graph.nodes:
             self._add_node_item(node)
         for edge in graph.edges():
             self._add_edge_item(*edge)
+        folds.refold(self, everything=True)
         graph.subscribe(self._on_graph_event)
         self._choose_edge_width()
         self.overview.active = False
@@ -104,8 +107,24 @@ class GraphScene(QGraphicsScene):
                 self._nodes[data["node"]].refresh()
         elif event == "graph_changed":
             for item in self._nodes.values():
+                item.prepareGeometryChange()        # the output's tag may have moved
                 item.update()
+        if event in self._REFOLD_ON and (self.folded or event in ("edge_added", "node_changed")):
+            folds.refold(self)
         self.graph_event.emit(event, data)
+
+    _REFOLD_ON = ("edge_added", "edge_removed", "node_removed", "node_changed")
+
+    def set_fold(self, on: bool) -> bool:
+        """Fold (or unfold) every leaf the rule names; True when the graph wants laying out
+        again: unfolded leaves sit where their rows were, under their consumer, and folding
+        may leave grown nodes overlapping."""
+        self.fold = bool(on)
+        if not folds.refold(self, everything=True):
+            return False
+        self.overview.invalidate()
+        self.graph_event.emit("folds_changed", {})
+        return not self.fold or folds.overlapping(self)
 
     def _swap_neuron_view(self, node: str) -> bool:
         """A dense layer switched between matrix form and neurons gets the other kind of item,
@@ -239,8 +258,9 @@ class GraphScene(QGraphicsScene):
                     event.accept()
                     return
         super().mousePressEvent(event)
-        self._press_positions = {n: tuple(self.graph.node(n)["pos"])
-                                 for n in self.selected_nodes()}
+        moving = set(self.selected_nodes())
+        moving |= {leaf.node for n in list(moving) for leaf in self._nodes[n].folds}
+        self._press_positions = {n: tuple(self.graph.node(n)["pos"]) for n in moving}
 
     def contextMenuEvent(self, event) -> None:
         for item in self.items(event.scenePos()):

@@ -14,11 +14,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from backprop_studio.engine.api import Graph  # noqa: E402
+from backprop_studio.engine.layout import glue_folded  # noqa: E402
 
 
 def place(g: Graph, positions: dict) -> None:
+    """Hand-placed nodes; leaves that fold go to their rows in their consumer."""
     for node, (x, y) in positions.items():
         g.set_position(node, (x, y))
+    glue_folded(g)
 
 def cs231n_add_multiply() -> Graph:
     """f = (x + y)·z with x = −2, y = 5, z = −4 (CS231n, Backpropagation intuitions)."""
@@ -78,7 +81,7 @@ def two_layer_sigmoid() -> Graph:
     # term of both layers is in view at 11 px in a 1280 × 800 window
     for layer in (z1, z2):
         g.set_config(layer, "neurons", True)
-    place(g, {x: (0, 71), z1: (203, 0), y: (662, 0), loss: (662, 140),
+    place(g, {x: (0, 71), z1: (203, 0), loss: (662, 60),
               x1: (0, 308), z2: (203, 237), x2: (662, 308)})
     return g
 

@@ -1,0 +1,73 @@
+"""Which leaves the scene draws inside their consumer (the rule is engine.folding's), kept true
+as the graph is edited.
+
+Opening a graph, or switching View ▸ Fold weights and targets, folds every leaf the rule
+names. After an edit a leaf that no longer qualifies (its edge moved, its consumer deleted, it
+became a scalar) unfolds where its rows were; one folds anew only if it sits at its spot in
+the consumer, as undo and paste put it back, so a parameter a user wires by hand never jumps
+into a node.
+"""
+
+from __future__ import annotations
+
+from backprop_studio.engine.folding import folded_leaves, folds_of
+from backprop_studio.engine.layout import fold_spot
+
+
+def refold(scene, everything: bool = False) -> bool:
+    """Bring the scene's folded leaves in line with the rule; True if anything changed.
+    ``everything``: fold every leaf that qualifies (a graph opened, the View toggle)."""
+    from backprop_studio.gui.canvas.neuron_view import NeuronNodeItem
+
+    graph = scene.graph
+    want = folded_leaves(graph) if scene.fold else {}
+    want = {leaf: hit for leaf, hit in want.items()
+            if scene.node_item(leaf) is not None and scene.node_item(hit[0]) is not None
+            and not isinstance(scene.node_item(hit[0]), NeuronNodeItem)}
+    if not everything:
+        want = {leaf: hit for leaf, hit in want.items()
+                if leaf in scene.folded or _at_spot(graph, want, leaf)}
+    if want == scene.folded:
+        return False
+    hosts = {c for c, _ in scene.folded.values()} | {c for c, _ in want.values()}
+    for leaf in set(scene.folded) - set(want):
+        item = scene.node_item(leaf)
+        if item is not None:
+            item.set_folded_into(None)
+    for leaf, (consumer, _) in want.items():
+        scene.node_item(leaf).set_folded_into(scene.node_item(consumer))
+    scene.folded = want
+    grouped = folds_of(graph, want)
+    for host in hosts:
+        item = scene.node_item(host)
+        if item is not None:
+            item.set_folds([scene.node_item(leaf) for leaf in grouped.get(host, [])])
+    for edge in scene.edge_items():
+        edge.folded = edge.source in want and want[edge.source][0] == edge.target
+        edge.setVisible(not edge.folded)
+        edge.update_path()
+    return True
+
+
+def _at_spot(graph, want, leaf) -> bool:
+    consumer = want[leaf][0]
+    siblings = folds_of(graph, {k: v for k, v in want.items() if v[0] == consumer})[consumer]
+    spot = fold_spot(graph, consumer, siblings.index(leaf))
+    return tuple(map(round, graph.node(leaf)["pos"])) == spot
+
+
+def overlapping(scene) -> bool:
+    """Whether any two unfolded nodes' boxes overlap (after a toggle grew or shrank some);
+    the scene's index finds each box's neighbours."""
+    from backprop_studio.gui.canvas.node_item import NodeItem
+
+    for item in scene.node_items():
+        if item.folded_into is not None:
+            continue
+        box = item.mapRectToScene(item.body_rect())
+        for other in scene.items(box):
+            if isinstance(other, NodeItem) and other is not item and \
+                    other.folded_into is None and \
+                    other.mapRectToScene(other.body_rect()).intersects(box):
+                return True
+    return False
