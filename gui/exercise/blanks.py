@@ -203,10 +203,23 @@ class GivenItem(QGraphicsTextItem):
         return [SimpleNamespace(rect=self.boundingRect().adjusted(-m, -2, m, 2))]
 
 
+def folded_leaf(scene, where):
+    """The leaf's item when ``where`` is the edge of a leaf drawn inside its consumer."""
+    if isinstance(where, tuple):
+        edge = scene.edge_item(*where)
+        if edge is not None and edge.folded:
+            return edge.source_item
+    return None
+
+
 def anchor_points(scene, where) -> list[QPointF]:
     """The points an item belongs at: along its edge where the animation's edge labels go
     (EdgeItem.label_anchors: the midpoint, or the runs of a wrapped route), or beside its node
-    when it has no edge out."""
+    when it has no edge out, or beside a folded leaf's rows for that leaf's edge."""
+    leaf = folded_leaf(scene, where)
+    if leaf is not None:                # W₁ drawn inside W₁x₀: beside its rows
+        box = leaf.sceneBoundingRect()
+        return [QPointF(box.right() + GAP, box.center().y())]
     if isinstance(where, tuple):
         edge = scene.edge_item(*where)
         return edge.label_anchors() if edge is not None else [QPointF()]
@@ -222,7 +235,7 @@ def spots(scene, graph, field_anchor, item) -> list[QPointF]:
     of its anchor points, then stacked further out from them."""
     where, below = field_anchor
     r = item.boundingRect()
-    side = isinstance(where, tuple)
+    side = isinstance(where, tuple) and folded_leaf(scene, where) is None
     out = []
     step = r.height() + 2
     for k in range(STACK):

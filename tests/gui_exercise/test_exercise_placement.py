@@ -91,3 +91,26 @@ def test_no_blank_covers_a_node_or_crowds_another_edges_given_value(neuron):
                 continue
             room = _box(given).adjusted(-GIVEN_MARGIN + 1, 0, GIVEN_MARGIN - 1, 0)
             assert not room.intersects(box), (given.toPlainText(), blank.field)
+
+
+def test_a_folded_weights_blank_and_value_sit_beside_its_rows(make_window, tmp_path):
+    g = fileformat.load(EX / "seed_matrix_form.json")
+    model.store(g, Exercise(passes=[{"kind": "all_gradients"}], fields=[]))
+    path = tmp_path / "matrix.json"
+    fileformat.save(g, path)
+    window = make_window((1280, 800))
+    assert window.open_path(path)
+    mode = window.exercise
+    key = ("parameter", "matmul", "a")
+    assert window.scene.edge_item(*key).folded
+    leaf = window.scene.node_item("parameter").sceneBoundingRect()
+    mine = [item for item in mode.blanks + mode.given if mode.anchors[item][0] == key]
+    assert {type(i) for i in mine} == {BlankItem, type(mode.given[0])}    # a blank, W₁ given
+    point = anchor_points(window.scene, key)[0]
+    assert point.x() > leaf.right() and leaf.top() < point.y() < leaf.bottom()
+    for item in mine:               # beside the rows, or led back to them: never over a node
+        box = _box(item)
+        assert stacked(box, point, item.boundingRect().height()) or \
+            (item.leader is not None and item.leader.isVisible()) or _gap(box, point) < 40
+        for node in window.scene.node_items():
+            assert not box.intersects(node.mapRectToScene(node.body_rect())), node.node
