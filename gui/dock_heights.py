@@ -2,7 +2,8 @@
 explanation take ~200 px, the Training tab's controls and plots ~285 px. One fixed height for
 both gave the canvas 440 px of a 1280×800 window's 800 while the Animation tab stood half empty.
 
-Each tab keeps its own height: a height the user drags to is remembered for that tab."""
+Each tab keeps its own height: a height the user drags to is remembered for that tab. The side
+docks (Ops, Inspector) open narrower in a small window, for the canvas."""
 
 from __future__ import annotations
 
@@ -51,6 +52,14 @@ class BottomDockHeights(QObject):
                 if dock.isVisible() and not dock.isFloating():
                     self.heights[dock] = dock.height()
         return False
+
+
+def side_docks(window, window_width: int) -> None:
+    """The Ops palette and the Inspector as they first open; narrower in a small window
+    (1024 px wide), so that the canvas holds the CS231n figure whole."""
+    widths = [190, 250] if window_width >= 1200 else [172, 240]
+    window.resizeDocks([window.palette_dock, window.inspector_dock], widths,
+                       Qt.Orientation.Horizontal)
 
 
 def install(window) -> BottomDockHeights:

@@ -56,7 +56,7 @@ class Inspector(QScrollArea):
         super().__init__(window)
         self.window = window
         self.setWidgetResizable(True)
-        self.setMinimumWidth(250)
+        self.setMinimumWidth(240)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.node: str | None = None
         self.edge: tuple | None = None

@@ -35,6 +35,7 @@ from backprop_studio.gui.animation import install as install_animation
 from backprop_studio.gui.canvas import GraphScene, GraphView
 from backprop_studio.gui.canvas.view import dropped_files
 from backprop_studio.gui.dock_heights import install as install_dock_heights
+from backprop_studio.gui.dock_heights import side_docks
 from backprop_studio.gui.dock_tabs import install as install_dock_tabs
 from backprop_studio.gui.exercise import install_exercise
 from backprop_studio.gui.export_code import install as install_export_code
@@ -113,8 +114,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.inspector_dock, self.history_dock)
         self.inspector_dock.raise_()
         self.bottom_docks: list[QDockWidget] = []
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [190, 250],
-                         Qt.Orientation.Horizontal)
+        side_docks(self, 1400)
 
     def _dock(self, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -480,6 +480,14 @@ class MainWindow(QMainWindow):
         s.setValue("canvas/snap", self.scene.snap_to_grid)
         s.setValue("canvas/fold", self.scene.fold)
         s.sync()
+
+    def showEvent(self, event) -> None:
+        """On the first show, with no saved layout, side docks for the window's real width."""
+        super().showEvent(event)
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            if not self.dock_heights.restored:
+                side_docks(self, self.width())
 
     def closeEvent(self, event) -> None:
         if not self.files.confirm_discard():

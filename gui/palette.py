@@ -58,7 +58,7 @@ class PaletteWidget(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setContentsMargins(2, 4, 0, 4)
         self.filter_box = QLineEdit(self)
         self.filter_box.setPlaceholderText("Filter ops…")
         self.filter_box.setClearButtonEnabled(True)
@@ -68,7 +68,7 @@ class PaletteWidget(QWidget):
         self.tree.setDragEnabled(True)
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.tree.setRootIsDecorated(False)
-        self.tree.setIndentation(8)
+        self.tree.setIndentation(4)
         layout.addWidget(self.filter_box)
         layout.addWidget(self.tree)
         self.items: dict[str, QTreeWidgetItem] = {}

@@ -13,7 +13,7 @@ from backprop_studio.gui.canvas.readable import readable_zoom
 
 OP_MIME = "application/x-backprop-op"
 MIN_ZOOM, MAX_ZOOM = 0.03, 4.0
-FIT_MARGIN = 12.0
+FIT_MARGIN = 8.0
 
 
 def dropped_files(mime) -> list[str]:

@@ -44,7 +44,9 @@ def numbers(measured) -> list[Measured]:
 
 
 def open_and_run(make_window, path, size=(1280, 800)):
+    from PySide6.QtWidgets import QApplication
     window = make_window(size)
+    QApplication.processEvents()        # the side docks take their first-show widths
     assert window.open_path(path)
     window.actions["run"].trigger()
     return window

@@ -105,3 +105,20 @@ def test_a_dense_layer_reads_as_a_summary_not_cut(make_window):
     window.view.set_zoom(1.0)
     for t in hidden.painted_texts():
         assert t.shown == t.text
+
+
+@pytest.mark.parametrize("stem", ["cs231n_add_multiply", "max_gate", "sigmoid_neuron"])
+def test_the_gate_figures_read_whole_in_a_1024_by_700_window(make_window, stem):
+    """A small laptop window: the side docks open narrower, so the CS231n gate graphs are
+    still whole at 11 px, and the palette's category names are not cut."""
+    from PySide6.QtGui import QFontMetrics
+    path = [p for p in examples() if p.stem == stem][0]
+    window = open_and_run(make_window, path, (1024, 700))
+    measured = numbers(measure(window))
+    assert window.view.fits_readably() and window.view.zoom >= readable_zoom() * 0.999
+    assert all(m.in_view and m.height >= MIN_TEXT_PX for m in measured)
+    tree = window.palette.tree
+    for group in window.palette.groups.values():
+        room = tree.visualItemRect(group).width()
+        assert QFontMetrics(group.font(0)).horizontalAdvance(group.text(0)) <= room, \
+            group.text(0)
