@@ -29,6 +29,7 @@ def _fileformat():
 AUTOSAVE_DELAY_MS = 2_000      # a recovery copy at most this long after an edit (kill -9 loses
                                # at most this much, plus the write)
 FILTER = "Backprop Studio graphs (*.json);;All files (*)"
+OPEN_FILTER = "Backprop Studio graphs (*.json);;ONNX models (*.onnx);;All files (*)"
 
 
 class FileController:
@@ -92,7 +93,7 @@ class FileController:
         if not self.confirm_discard():
             return False
         start = str(self.path.parent) if self.path else str(_fileformat().EXAMPLES)
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open graph", start, FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open graph", start, OPEN_FILTER)
         return bool(path) and self.open_path(path, confirm=False)
 
     def open_path(self, path, confirm: bool = True, as_example: bool = False) -> bool:
@@ -102,6 +103,9 @@ class FileController:
         if confirm and not self.confirm_discard():
             return False
         path = Path(path)
+        if path.suffix.lower() == ".onnx":      # a model (main.py FILE, a drop): imported
+            from backprop_studio.gui import onnx_actions
+            return onnx_actions.import_path(self.window, path)
         graph = refusals.guarded(self.window, f"Could not open {path.name}",
                                  lambda: _fileformat().load(path))
         if graph is None:

@@ -46,6 +46,21 @@ def test_importing_the_bundled_classifier_shows_it_run(window):
         window.statusBar().currentMessage()
 
 
+def test_opening_or_dropping_an_onnx_file_imports_it(window, tmp_path):
+    """python main.py model.onnx, File ▸ Open and a drop all end in open_path: a model is
+    imported, not read as graph JSON ("not UTF-8 text")."""
+    model = EXAMPLES / "mlp_classifier.onnx"
+    assert window.files.open_path(model, confirm=False)
+    assert window.windowTitle().startswith("mlp_classifier (imported)")
+    assert window.last_result is not None and len(window.graph) == 6
+    # the target folds into the loss (engine.folding): two rows of softmax_ce
+    assert window.scene.folded == {"target": ("loss", "y")}
+    upper = tmp_path / "MODEL.ONNX"
+    upper.write_bytes(model.read_bytes())
+    assert window.files.open_dropped([str(upper)])
+    assert window.windowTitle().startswith("MODEL (imported)")
+
+
 def test_a_model_without_a_loss_asks_and_adds_the_chosen_one(window):
     asked = []
 
