@@ -3,12 +3,15 @@ line's PNG/SVG/GIF/MP4 exports (with no display: Qt's offscreen platform) and th
 animation export (a second, hidden window, so the user's canvas is left as it is).
 
 From the command line the window uses a settings file of its own in a temporary folder, so an
-export never reads or changes the user's window layout, recent files or recovery copies.
+export never reads or changes the user's window layout, recent files or recovery copies; the
+folder is removed when the process exits.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 
@@ -24,6 +27,7 @@ def application():
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from backprop_studio.gui.settings import ENV
         folder = tempfile.mkdtemp(prefix="backprop-studio-export-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
         os.environ[ENV] = os.path.join(folder, "settings.ini")
         app = QApplication(sys.argv[:1])
     return app

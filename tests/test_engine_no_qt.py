@@ -14,6 +14,7 @@ def test_importing_the_engine_does_not_import_qt():
             "bad = [m for m in sys.modules if m.split('.')[0] in "
             "('PySide6', 'shiboken6', 'pyqtgraph', 'PyQt5', 'PyQt6')]\n"
             "print(len(sys.modules)); assert not bad, bad\n")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT.parent, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT.parent, capture_output=True,
+                          text=True)
     assert proc.returncode == 0, proc.stderr
     assert "cli" in modules and "train" in modules

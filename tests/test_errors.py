@@ -47,7 +47,8 @@ def test_a_loss_with_mismatched_target_shape_is_refused_not_broadcast():
     g = Graph()
     p, y = g.parameter("p", np.zeros((4, 1))), g.input("y", np.zeros(4))
     g.mse(p, y, label="L")
-    with pytest.raises(GraphError, match=r"node L: mse: prediction has shape \(4, 1\) but the target has shape \(4,\)"):
+    with pytest.raises(GraphError, match=r"node L: mse: prediction has shape \(4, 1\) "
+                                         r"but the target has shape \(4,\)"):
         run(g)
 
 

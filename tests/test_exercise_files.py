@@ -7,10 +7,10 @@ from __future__ import annotations
 import csv
 
 import pytest
+from test_exercise_engine import base, cli, roster
 
 from backprop_studio.engine import GraphError, fileformat
 from backprop_studio.engine.exercise import model, variants
-from test_exercise_engine import base, cli, roster
 
 
 def _make(tmp_path, rows):

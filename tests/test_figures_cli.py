@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CS231N = resource("examples", "cs231n_add_multiply.json")
 
 
-def _cli(*args, tmp):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp)}
+def _cli(*args, tmp, **extra_env):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp), **extra_env}
     env.pop("DISPLAY", None)
     return subprocess.run([sys.executable, str(ROOT / "main.py"), "export", *map(str, args)],
                           capture_output=True, text=True, env=env, timeout=600)
@@ -85,6 +85,18 @@ def test_png_offscreen_at_scale_with_transparency(tmp_path):
     assert abs(big.width - 2 * small.width) <= 1 and abs(big.height - 2 * small.height) <= 1
     assert small.getpixel((0, 0))[3] == 255 and big.getpixel((0, 0))[3] == 0
     assert not (tmp_path / ".config").exists()          # the user's settings are not touched
+
+
+def test_an_image_export_leaves_nothing_in_the_temporary_folder(tmp_path):
+    """The export's own settings folder (made so it never touches the user's) goes when the
+    process exits: 77 of them had piled up in /tmp before."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    out = tmp_path / "f.png"
+    proc = _cli(CS231N, "--to", "png", "-o", out, tmp=tmp_path, TMPDIR=str(scratch))
+    assert proc.returncode == 0, proc.stderr
+    assert out.stat().st_size > 1000
+    assert list(scratch.iterdir()) == []
 
 
 def test_gif_with_progress_bar(tmp_path):

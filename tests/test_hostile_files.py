@@ -272,11 +272,13 @@ def test_control_characters_in_labels_are_escaped_in_terminal_output(capsys, tmp
 
 def test_a_refused_document_is_never_echoed_whole(capsys, tmp_path):
     huge = "x" * 1_000_000
+    # the last one is just over the file size limit (69 MB, not 1 GB: the same refusal)
+    over_the_limit = limits.MAX_FILE_BYTES // len(huge) + 2
     for node in ({"id": "x", "op": "input", "tensors": {"value": huge}},
                  {"id": "x", "op": "input", "label": huge},
                  {"id": "x", "op": "input", "config": {"feed": huge}},
                  {"id": "x", "op": huge},
-                 {"id": huge, "op": "input", "tensors": {"value": [huge] * 1000}}):
+                 {"id": huge, "op": "input", "tensors": {"value": [huge] * over_the_limit}}):
         assert len(refused(capsys, tmp_path, doc_with(node))) < 500
     assert len(refused(capsys, tmp_path, {"format": huge})) < 500
 

@@ -148,7 +148,8 @@ def test_exact_tensor_values():
     assert res.values[node] == pytest.approx(math.log(2.0), rel=1e-15)
     np.testing.assert_allclose(res.grads[z], [[-0.25, 0.25], [0.25, -0.25]], rtol=1e-15)
     # bce over a batch of 2 rows averages too
-    res, node, (p, y) = _single("bce", {"p": np.array([[0.5], [0.5]]), "y": np.array([[1.0], [0.0]])})
+    res, node, (p, y) = _single("bce", {"p": np.array([[0.5], [0.5]]),
+                                        "y": np.array([[1.0], [0.0]])})
     assert res.values[node] == pytest.approx(math.log(2.0), rel=1e-15)
     np.testing.assert_allclose(res.grads[p], [[-1.0], [1.0]], rtol=1e-15)
 

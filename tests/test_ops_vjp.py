@@ -25,7 +25,8 @@ OPS_WITH_PORTS = sorted(name for name, op in REGISTRY.items() if op.ports)
 
 def ref_sigmoid(z):
     z = np.asarray(z, dtype=float)
-    return np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))), np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))))
+    return np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))),
+                    np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))))
 
 
 def ref_rows(a):
@@ -278,7 +279,8 @@ def softmax_ce_cases():
         rng = _rng("softmax_ce", s)
         z = rng.normal(size=s) * 2
         onehot = np.eye(s[-1])[rng.integers(0, s[-1], s[:-1])]
-        probs = rng.dirichlet(np.ones(s[-1]), s[:-1]) if len(s) == 2 else rng.dirichlet(np.ones(s[-1]))
+        probs = (rng.dirichlet(np.ones(s[-1]), s[:-1]) if len(s) == 2
+                 else rng.dirichlet(np.ones(s[-1])))
         cases.append((f"{s}-onehot", {"z": z, "y": onehot}, {}))
         cases.append((f"{s}-probs", {"z": z, "y": probs}, {}))
     return cases

@@ -409,7 +409,8 @@ def test_random_networks_gradients_and_trace(net):
             np.testing.assert_allclose(s.downstream, want, rtol=1e-13, atol=1e-15)
             np.testing.assert_allclose(s.downstream, res.tensor_grads[(s.node, s.port)],
                                        rtol=0, atol=0)
-        elif s.kind == "edge" and g.node(s.node)["op"] in ("dense", "matmul") and s.port in ("x", "a"):
+        elif (s.kind == "edge" and g.node(s.node)["op"] in ("dense", "matmul")
+              and s.port in ("x", "a")):
             # local is the matrix (W, or matmul's b): downstream = δ·Wᵀ
             assert np.ndim(s.local) == 2
             np.testing.assert_allclose(s.downstream, np.asarray(s.upstream) @ np.asarray(s.local).T,

@@ -19,7 +19,7 @@ def code_lines():
 
 
 def test_ci_runs_the_readme_test_command_verbatim():
-    test_commands = [l for l in code_lines() if "pytest" in l and "pip install" in l]
+    test_commands = [line for line in code_lines() if "pytest" in line and "pip install" in line]
     assert len(test_commands) == 1
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert ci.count(test_commands[0]) == 1
@@ -28,7 +28,7 @@ def test_ci_runs_the_readme_test_command_verbatim():
 
 
 def test_the_readme_install_and_run_command_starts_the_app():
-    run_commands = [l for l in code_lines() if l.endswith("python main.py")]
+    run_commands = [line for line in code_lines() if line.endswith("python main.py")]
     assert run_commands == ["python3 -m venv .venv && . .venv/bin/activate && pip install -e . "
                             "&& python main.py"]
 

@@ -29,7 +29,8 @@ def _sigma(z: float) -> float:
 
 
 def _unary(op: str, z: float, path: str):
-    """op(z) as the output; z a scalar (scalar path) or the first element of a vector (array path)."""
+    """op(z) as the output; z a scalar (scalar path) or the first element of a vector (array
+    path)."""
     g = Graph()
     value = z if path == "scalar" else np.array([z, 0.5])
     x = g.parameter("x", value)

@@ -34,11 +34,27 @@ def _pages_and_box(pdf: bytes) -> tuple[int, list[float]]:
     return pages, [float(v) for v in box.group(1).split()]
 
 
+@pytest.fixture(scope="module")
+def example_pdf(tmp_path_factory):
+    """example_pdf(path) -> (graph, the compiled .pdf's path): each example is compiled once
+    for the page test and the overlap test."""
+    folder = tmp_path_factory.mktemp("examples")
+    compiled = {}
+
+    def make(path):
+        if path not in compiled:
+            graph = fileformat.load(path)
+            tex = write_tikz(graph, run(graph), folder / f"{path.stem}.tex")
+            _compile(tex)
+            compiled[path] = graph, tex.with_suffix(".pdf")
+        return compiled[path]
+    return make
+
+
 @pytest.mark.parametrize("path", fileformat.example_paths(), ids=lambda p: p.stem)
-def test_every_example_compiles_to_one_tight_page(tmp_path, path):
-    graph = fileformat.load(path)
-    tex = write_tikz(graph, run(graph), tmp_path / f"{path.stem}.tex")
-    pages, box = _pages_and_box(_compile(tex))
+def test_every_example_compiles_to_one_tight_page(example_pdf, path):
+    _, pdf = example_pdf(path)
+    pages, box = _pages_and_box(pdf.read_bytes())
     assert pages == 1
     width_pt, height_pt = box[2] - box[0], box[3] - box[1]
     assert 50 < width_pt < 2000 and 30 < height_pt < 2000       # the picture, not A4/letter
@@ -70,14 +86,12 @@ def _words(pdf_path) -> list[tuple[str, float, float, float, float]]:
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
 @pytest.mark.parametrize("path", fileformat.example_paths(), ids=lambda p: p.stem)
-def test_no_two_words_of_the_typeset_figure_overlap(tmp_path, path):
+def test_no_two_words_of_the_typeset_figure_overlap(example_pdf, path):
     """In the compiled page itself, not in the layout's estimates: no number, title or node
     text lies over another (seed_matrix_form's 3×5 ∈[−0.016, 0.017] lay over
     (5) ∈[0.44, 0.61])."""
-    graph = fileformat.load(path)
-    tex = write_tikz(graph, run(graph), tmp_path / f"{path.stem}.tex")
-    _compile(tex)
-    words = _words(tex.with_suffix(".pdf"))
+    graph, pdf = example_pdf(path)
+    words = _words(pdf)
     assert len(words) > 2 * len(graph)
     shrink = 0.6                       # a glyph's box may touch its neighbour's
     for i, (a, ax0, ay0, ax1, ay1) in enumerate(words):

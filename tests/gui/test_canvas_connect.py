@@ -52,7 +52,7 @@ def test_cycle_is_refused_with_a_status_message(qtbot, cs_window):
     drag(qtbot, w, w.scene.node_item("f").output_anchor(),
          w.scene.node_item(extra).input_anchor("a"))
     assert ("f", extra, "a") in w.graph.edges()
-    w.graph  # now try extra → q.a, which is occupied; first free it
+    # now try extra → q.a, which is occupied; first free it
     drag(qtbot, w, w.scene.node_item("q").input_anchor("a"), QPointF(-400, -400))
     assert w.graph.source_of("q", "a") is None
     drag(qtbot, w, w.scene.node_item(extra).output_anchor(),

@@ -236,7 +236,8 @@ def test_space_drag_pans(qtbot, cs_window):
     QTest.keyPress(view, Qt.Key.Key_Space)
     before = view.mapToScene(QPoint(0, 0))
     vp = view.viewport()
-    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(400, 400))
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(400, 400))
     QTest.mouseMove(vp, QPoint(350, 380))
     QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                        QPoint(350, 380))

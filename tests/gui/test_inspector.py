@@ -137,7 +137,7 @@ def test_value_gradient_and_heatmaps(window):
     result = w.run_graph()
     ins = select(w, "dense")
     from PySide6.QtWidgets import QLabel
-    texts = [l.text() for l in ins.widget().findChildren(QLabel)]
+    texts = [label.text() for label in ins.widget().findChildren(QLabel)]
     assert "value" in texts and "gradient ∂L/∂out" in texts and "∂L/∂W" in texts
     from backprop_studio.gui.heatmap import Heatmap
     heatmaps = ins.widget().findChildren(Heatmap)
@@ -152,7 +152,7 @@ def test_edge_shows_upstream_local_downstream(cs_window):
     w.scene.clearSelection()
     w.scene.edge_item("q", "f", "a").setSelected(True)
     from PySide6.QtWidgets import QLabel
-    texts = [l.text() for l in w.inspector.widget().findChildren(QLabel)]
+    texts = [label.text() for label in w.inspector.widget().findChildren(QLabel)]
     joined = "\n".join(texts)
     assert "Edge q → f.a" in joined
     i = texts.index("upstream ∂L/∂f")

@@ -51,9 +51,9 @@ def test_the_connect_command_refuses_mismatched_shapes(window):
 
 
 def test_mismatched_ports_do_not_light_up(qtbot, window):
+    from editor_helpers import to_view
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from editor_helpers import to_view
     a, b, s = vectors_and_add(window)
     c = window.scene.add_op("constant", QPointF(0, 320))
     vp = window.view.viewport()

@@ -56,16 +56,20 @@ def test_every_command_undoes_to_identical_json(xor):
     push = lambda cmd: lambda: commands.push(s, cmd)               # noqa: E731
     check_round_trip(w, push(commands.AddNode(g, "relu", (10, 20))), "Add relu")
     check_round_trip(w, push(commands.RemoveNode(g, "dense_1")), f"Delete {g.label('dense_1')}")
-    check_round_trip(w, push(commands.RemoveNode(g, "bce")), f"Delete {g.label('bce')}")     # the output
+    check_round_trip(w, push(commands.RemoveNode(g, "bce")),
+                     f"Delete {g.label('bce')}")                  # the output
     check_round_trip(w, push(commands.RemoveNode(g, "x")))
     check_round_trip(w, push(commands.Disconnect(g, "dense_1", "x")), "Disconnect ")
     check_round_trip(w, push(commands.MoveNodes(g, {"x": (g.node("x")["pos"], (5.0, 7.0))})),
                      f"Move {g.label('x')}")
-    check_round_trip(w, push(commands.SetLabel(g, "x", "inputs")), f"Rename {g.label('x')} to inputs")
+    check_round_trip(w, push(commands.SetLabel(g, "x", "inputs")),
+                     f"Rename {g.label('x')} to inputs")
     check_round_trip(w, push(commands.SetConfig(g, "dense", "units", 3)))
-    check_round_trip(w, push(commands.SetTensor(g, "dense", "b", [1.0, 2.0, 3.0, 4.0])), f"Edit {g.label('dense')}.b")
+    check_round_trip(w, push(commands.SetTensor(g, "dense", "b", [1.0, 2.0, 3.0, 4.0])),
+                     f"Edit {g.label('dense')}.b")
     check_round_trip(w, push(commands.SetTensor(g, "x", "value", 3.5)))
-    check_round_trip(w, push(commands.SetOutput(g, "sigmoid_2")), f"Make {g.label('sigmoid_2')} the output")
+    check_round_trip(w, push(commands.SetOutput(g, "sigmoid_2")),
+                     f"Make {g.label('sigmoid_2')} the output")
     check_round_trip(w, push(commands.SetOutput(g, None)))
 
 
@@ -95,7 +99,8 @@ def test_connect_and_compound_edits_undo_to_identical_json(xor):
     check_round_trip(w, lambda: edit_ops.auto_layout(w.scene) or
                      commands.push(s, commands.MoveNodes(g, {"x": ((0, 0), (1, 1))})))
     # a dense layer's width re-seeds W and b in the same step
-    check_round_trip(w, lambda: w.set_config("dense", "units", 5), f"Set {g.label('dense')}.units = 5")
+    check_round_trip(w, lambda: w.set_config("dense", "units", 5),
+                     f"Set {g.label('dense')}.units = 5")
     w.set_config("dense", "units", 5)
     assert np.shape(g.node("dense")["tensors"]["W"]) == (2, 5)
     assert np.shape(g.node("dense")["tensors"]["b"]) == (5,)
