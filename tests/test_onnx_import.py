@@ -14,7 +14,9 @@ from onnx_helpers import compare_with_onnxruntime, model
 
 from backprop_studio.engine import GraphError, cli, fileformat, run
 from backprop_studio.engine.fileformat import EXAMPLES
+from backprop_studio.engine.folding import folded_leaves
 from backprop_studio.engine.gradcheck import gradient_check
+from backprop_studio.engine.layout import fold_spot
 from backprop_studio.engine.onnx_io import MISSING, budget
 from backprop_studio.engine.onnx_io.importer import (
     finish,
@@ -210,7 +212,12 @@ def test_the_layout_puts_each_node_after_what_feeds_it():
     """Left to right, or in a band further down where a long chain wraps (layout.py)."""
     g = finish(translate(parse_model(mlp().SerializeToString())), loss="mse")
     pos = {n: g.node(n)["pos"] for n in g.nodes}
+    folded = folded_leaves(g)
+    assert [g.label(n) for n in folded] == ["target"]       # two rows of its loss
     for u, v, _ in g.edges():
+        if u in folded:                     # at its spot under the loss's own rows
+            assert tuple(pos[u]) == fold_spot(g, v, 0)
+            continue
         assert pos[u][0] < pos[v][0] or pos[u][1] < pos[v][1], (u, v, pos[u], pos[v])
     labels = {g.label(n): pos[n] for n in g.nodes}
     assert labels["x"][0] < labels["fc1"][0] < labels["act"][0]

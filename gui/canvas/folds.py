@@ -10,17 +10,28 @@ into a node.
 
 from __future__ import annotations
 
-from backprop_studio.engine.folding import folded_leaves, folds_of
+from backprop_studio.engine.folding import foldable, folded_leaves, folds_of
 from backprop_studio.engine.layout import fold_spot
 
 
-def refold(scene, everything: bool = False) -> bool:
+def refold(scene, everything: bool = False, touched=()) -> bool:
     """Bring the scene's folded leaves in line with the rule; True if anything changed.
-    ``everything``: fold every leaf that qualifies (a graph opened, the View toggle)."""
+    ``everything``: fold every leaf that qualifies (a graph opened, the View toggle); else
+    only the folded leaves and the ``touched`` nodes are looked at, so an edit costs what it
+    touches, not the graph's size."""
     from backprop_studio.gui.canvas.neuron_view import NeuronNodeItem
 
     graph = scene.graph
-    want = folded_leaves(graph) if scene.fold else {}
+    if not scene.fold:
+        want = {}
+    elif everything:
+        want = folded_leaves(graph)
+    else:
+        want = {}
+        for leaf in set(scene.folded) | set(touched):
+            hit = foldable(graph, leaf) if leaf in graph.nx else None
+            if hit is not None:
+                want[leaf] = hit
     want = {leaf: hit for leaf, hit in want.items()
             if scene.node_item(leaf) is not None and scene.node_item(hit[0]) is not None
             and not isinstance(scene.node_item(hit[0]), NeuronNodeItem)}
@@ -30,6 +41,8 @@ def refold(scene, everything: bool = False) -> bool:
     if want == scene.folded:
         return False
     hosts = {c for c, _ in scene.folded.values()} | {c for c, _ in want.values()}
+    changed = {leaf for leaf in set(scene.folded) | set(want)
+               if scene.folded.get(leaf) != want.get(leaf)}
     for leaf in set(scene.folded) - set(want):
         item = scene.node_item(leaf)
         if item is not None:
@@ -42,10 +55,12 @@ def refold(scene, everything: bool = False) -> bool:
         item = scene.node_item(host)
         if item is not None:
             item.set_folds([scene.node_item(leaf) for leaf in grouped.get(host, [])])
-    for edge in scene.edge_items():
-        edge.folded = edge.source in want and want[edge.source][0] == edge.target
-        edge.setVisible(not edge.folded)
-        edge.update_path()
+    for leaf in changed:
+        item = scene.node_item(leaf)
+        for edge in item.edges if item is not None else ():
+            edge.folded = edge.source in want and want[edge.source][0] == edge.target
+            edge.setVisible(not edge.folded)
+            edge.update_path()
     return True
 
 

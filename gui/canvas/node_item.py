@@ -93,6 +93,9 @@ class NodeItem(FoldedRows, QGraphicsItem):
         self.setPos(self.fold_pos() if self.folded_into is not None else QPointF(*data["pos"]))
         self._update_tooltip()
         self.update()
+        if self.folded_into is not None:        # its port says "a = W₁": the new label
+            self.folded_into._resize()
+            self.folded_into.update()
 
     def _needed_width(self) -> float:
         """Room for the header (symbol badge, label, op name) and the value rows, whole."""

@@ -110,7 +110,7 @@ class GraphScene(QGraphicsScene):
                 item.prepareGeometryChange()        # the output's tag may have moved
                 item.update()
         if event in self._REFOLD_ON and (self.folded or event in ("edge_added", "node_changed")):
-            folds.refold(self)
+            folds.refold(self, touched=[data.get("source") or data.get("node")])
         self.graph_event.emit(event, data)
 
     _REFOLD_ON = ("edge_added", "edge_removed", "node_removed", "node_changed")
