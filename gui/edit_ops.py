@@ -24,7 +24,7 @@ PASTE_OFFSET = 40.0
 def delete_selection(scene) -> int:
     """Delete the selected nodes and edges; return how many items went."""
     graph, stack = scene.graph, scene.undo_stack
-    nodes = scene.selected_nodes()
+    nodes = scene.selected_with_folds()
     edges = [e.key for e in scene.selected_edges()
              if e.source not in nodes and e.target not in nodes]
     count = len(nodes) + len(edges)
@@ -55,7 +55,7 @@ def selection_graph(graph: ComputationGraph, nodes) -> ComputationGraph:
 
 
 def copy_selection(scene) -> str | None:
-    nodes = scene.selected_nodes()
+    nodes = scene.selected_with_folds()
     if not nodes:
         return None
     text = _fileformat().dumps(selection_graph(scene.graph, nodes))
@@ -110,21 +110,29 @@ def paste(scene, text: str | None = None, at: QPointF | None = None,
 
 
 def duplicate_selection(scene) -> list[str]:
-    nodes = scene.selected_nodes()
+    nodes = scene.selected_with_folds()
     if not nodes:
         return []
     text = _fileformat().dumps(selection_graph(scene.graph, nodes))
     return paste(scene, text, name="Duplicate")
 
 
-def auto_layout(scene) -> bool:
-    """Left to right by topological generation (engine.layout), one undo step."""
+def layout_moves(scene) -> dict:
+    """{node: (old, new)} for the layered layout (engine.layout) of the scene's graph, as the
+    scene draws it (folded or not); only the nodes that move."""
     graph = scene.graph
     moves = {}
     for node, new in layered_positions(graph, fold=scene.fold).items():
         old = tuple(graph.node(node)["pos"])
         if tuple(map(float, new)) != old:
             moves[node] = (old, new)
+    return moves
+
+
+def auto_layout(scene) -> bool:
+    """Left to right by topological generation (engine.layout), one undo step."""
+    graph = scene.graph
+    moves = layout_moves(scene)
     if not moves:
         return False
     commands.push(scene.undo_stack, commands.MoveNodes(graph, moves, "Auto-layout"))

@@ -32,7 +32,8 @@ from backprop_studio.gui import (
 from backprop_studio.gui import format as fmt
 from backprop_studio.gui import settings as app_settings
 from backprop_studio.gui.animation import install as install_animation
-from backprop_studio.gui.canvas import GraphScene, GraphView
+from backprop_studio.gui.canvas import GraphScene, GraphView, folds
+from backprop_studio.gui.canvas.folds import FoldToggle
 from backprop_studio.gui.canvas.view import dropped_files
 from backprop_studio.gui.dock_heights import install as install_dock_heights
 from backprop_studio.gui.dock_heights import side_docks
@@ -78,6 +79,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.scene.message.connect(self.show_message)
         self.scene.graph_event.connect(self._on_graph_event)
+        self.scene.folds_changed.connect(      # after the edit has finished: a step of its own
+            lambda unfolded: QTimer.singleShot(0, self, lambda: self._place_unfolded(unfolded)))
         self.scene.selectionChanged.connect(self.inspector.follow_selection)
         # bound methods, not lambdas: Qt drops them when the window dies before its stack
         self.undo_stack.indexChanged.connect(self._on_index_changed)
@@ -414,7 +417,8 @@ class MainWindow(QMainWindow):
 
     def copy(self) -> None:
         if edit_ops.copy_selection(self.scene):
-            self.show_message(f"Copied {len(self.scene.selected_nodes())} nodes as graph JSON")
+            self.show_message(f"Copied {len(self.scene.selected_with_folds())} nodes as graph "
+                              "JSON")
 
     def cut(self) -> None:
         if edit_ops.copy_selection(self.scene):
@@ -438,10 +442,42 @@ class MainWindow(QMainWindow):
         self.scene.snap_to_grid = bool(on)
 
     def set_fold(self, on: bool) -> None:
-        """View ▸ Fold; the graph is laid out again when the toggle leaves it needing that
-        (one undo step)."""
-        if self.scene.set_fold(on) and edit_ops.auto_layout(self.scene):
-            self.show_message("Laid the graph out again for the folded view (Ctrl+Z undoes)")
+        """View ▸ Fold; when the toggle leaves the graph wanting a new layout, the toggle and
+        the layout are one undo step (gui/canvas/folds.FoldToggle)."""
+        if bool(on) == self.scene.fold:
+            return
+        if self.scene.set_fold(on):
+            moves = edit_ops.layout_moves(self.scene)
+            if moves:
+                commands.push(self.undo_stack, FoldToggle(self.scene, bool(on), moves,
+                                                          self._tick_fold))
+                self.show_message(("Folded" if on else "Unfolded") + " weights and targets "
+                                  "and laid the graph out again (Ctrl+Z undoes both)")
+        self.view.fit()
+
+    def _place_unfolded(self, unfolded: dict) -> None:
+        """Leaves an edit unfolded go beside their old node when they stand on another (one
+        undo step after the edit). Not while undoing or redoing: that would cut the redo."""
+        if self.undo_stack.canRedo():
+            return
+        moves = {}
+        for leaf, host in unfolded.items():
+            item, host_item = self.scene.node_item(leaf), self.scene.node_item(host)
+            if item is None or host_item is None or item.folded_into is not None:
+                continue
+            spot = folds.free_spot(self.scene, item, host_item)
+            if spot is not None:
+                moves[leaf] = (tuple(self.graph.node(leaf)["pos"]), spot)
+        if moves:
+            names = ", ".join(self.graph.label(n) for n in moves)
+            commands.push(self.undo_stack, commands.MoveNodes(self.graph, moves,
+                                                              f"Place {names} beside its node"))
+
+    def _tick_fold(self, on: bool) -> None:
+        action = self.actions["fold"]
+        action.blockSignals(True)
+        action.setChecked(on)
+        action.blockSignals(False)
         self.view.fit()
 
     def set_colorblind(self, on: bool) -> None:

@@ -198,7 +198,7 @@ class Overlay(QObject):
                 return
             label = self.labels[key] = EdgeLabel()
             self.scene.addItem(label)
-        label.setPos(item.label_anchors()[0])
+        label.setPos(_anchor(item))
         label.set_content(compact(value) if key in st.edge_value else None, grad,
                           self._names(active.step) if is_active else None, is_active,
                           lambda r: self._over_node(r, label), detail_only=item.folded)
@@ -255,6 +255,9 @@ class Overlay(QObject):
         value, grad = st.node_value.get(node), st.node_grad.get(node)
         item.set_values(fmt.short(value) if node in st.node_value else "",
                         fmt.short(grad) if node in st.node_grad else "", stale=self.stale)
+        for box in (item, item.folded_into):    # it (or its host) may have grown: keep clear
+            if box is not None:
+                self.obstacles.set(("node", box.node), [box.sceneBoundingRect()])
         if hasattr(item, "show_state"):          # a layer drawn as neurons: unit by unit
             item.show_state(self.timeline.result, st, self._active_step(), self.ctl.progress,
                             self.stale)
@@ -413,7 +416,7 @@ class Overlay(QObject):
                 continue
             edge = self.scene.edge_item(*key)
             if edge is not None:
-                label.setPos(edge.label_anchors()[0])
+                label.setPos(_anchor(edge))
                 label.arrange(lambda r, me=label: self._over_node(r, me))
                 self._settle(label, edge)
         for node in set(self.sum_badges) | set(self.param_badges):
@@ -456,6 +459,12 @@ class Overlay(QObject):
                 item.content = None
         if self.engaged and self.state is not None and not self.stale:
             self._sync(self.shown_cursor)
+
+
+def _anchor(edge) -> QPointF:
+    """Where an edge's label starts from: its midpoint; a folded leaf's edge is not drawn, so
+    its step explains itself beside the leaf's rows."""
+    return edge.source_item.output_anchor() if edge.folded else edge.label_anchors()[0]
 
 
 def _scalar(x) -> bool:

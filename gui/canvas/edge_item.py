@@ -62,6 +62,9 @@ class EdgeItem(QGraphicsPathItem):
         self.setPath(path)
         if path.elementCount() > 4:
             self.run = run_rect(path)
+        for view in scene.views():          # a route may reach past what Fit showed
+            if hasattr(view, "refit_later"):
+                view.refit_later()
 
     def label_anchors(self) -> list:
         """Where its labels may sit, best first: the path's midpoint, or along the run of a
@@ -72,11 +75,15 @@ class EdgeItem(QGraphicsPathItem):
         return [path.pointAtPercent(t) for t in (0.5, 0.35, 0.65, 0.2, 0.8)]
 
     def shape(self) -> QPainterPath:
-        if self._shape is None:
+        """The path widened for clicking, cached for the path it was made from: Qt asks for
+        it inside setPath, while the old path is still set, so a cache reset before setPath
+        alone would keep the old one (and a bounding rect short of a longer route)."""
+        path = self.path()
+        if self._shape is None or self._shape[0] != path:
             stroker = QPainterPathStroker()
             stroker.setWidth(10)
-            self._shape = stroker.createStroke(self.path())
-        return self._shape
+            self._shape = (QPainterPath(path), stroker.createStroke(path))
+        return self._shape[1]
 
     def restyle(self) -> None:
         """Pen for the current palette and selection. Painting itself is QGraphicsPathItem's,

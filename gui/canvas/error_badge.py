@@ -57,7 +57,7 @@ def attach(node_item, text: str, colour: QColor, lasting_ms: int | None = None) 
     detach(node_item)
     badge = ErrorBadge(node_item, text, colour)
     node_item.error_badge = badge
-    node_item.setZValue(max(node_item.zValue(), 5))        # above its neighbours
+    node_item.setZValue(max(node_item.zValue(), 25))       # above its neighbours and labels
     if lasting_ms:
         QTimer.singleShot(lasting_ms, lambda: _expire(node_item, badge))
     return badge

@@ -19,6 +19,9 @@ def _node():
     return node_item
 
 
+PREFIX_MAX = 64.0        # the widest a folded leaf's label may be before its value
+
+
 class FoldedRows:
     """Mixed into NodeItem: a leaf's rows inside its consumer, and the consumer's side."""
 
@@ -40,7 +43,8 @@ class FoldedRows:
         """Fold this leaf into ``host`` (or unfold it, None): not movable while folded."""
         self.folded_into = host
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, host is None)
-        self.setZValue(1.0 if host is not None else 0.0)
+        if host is not None:
+            host.stackBefore(self)      # just above its host, under nodes placed later
         self._resize()
         if host is None:
             self.setPos(QPointF(*self.graph.node(self.node)["pos"]))
@@ -54,7 +58,14 @@ class FoldedRows:
         return port
 
     def _fold_prefix_width(self) -> float:
-        return max(36.0, QFontMetrics(_node().BOLD_SMALL).horizontalAdvance(self.label) + 8)
+        """Room for the label before the value: at most PREFIX_MAX, so a long label is cut
+        (the port and the tooltip name it whole), never the numbers."""
+        width = QFontMetrics(_node().BOLD_SMALL).horizontalAdvance(self.label) + 8
+        return min(max(36.0, width), PREFIX_MAX)
+
+    def _prefix_shown(self) -> str:
+        return QFontMetrics(_node().BOLD_SMALL).elidedText(
+            self.label, Qt.TextElideMode.ElideRight, int(self._fold_prefix_width() - 4))
 
     def _fold_needed_width(self) -> float:
         mono = QFontMetrics(_node()._MONO)
@@ -76,7 +87,8 @@ class FoldedRows:
         if lod < _node().LOD_TEXT:
             return
         prefix = self._fold_prefix_width()
-        for row, (name, text, color) in enumerate(((self.label, self.value_text, pal.value),
+        for row, (name, text, color) in enumerate(((self._prefix_shown(), self.value_text,
+                                                    pal.value),
                                                    ("grad", self.grad_text, pal.grad))):
             y = 1 + row * _node().VALUE_ROW
             painter.setFont(_node().BOLD_SMALL if row == 0 else _node()._SMALL)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from backprop_studio.engine.folding import foldable, folded_leaves, folds_of
 from backprop_studio.engine.layout import fold_spot
+from backprop_studio.gui.commands import MoveNodes
 
 
 def refold(scene, everything: bool = False, touched=()) -> bool:
@@ -43,6 +44,9 @@ def refold(scene, everything: bool = False, touched=()) -> bool:
     hosts = {c for c, _ in scene.folded.values()} | {c for c, _ in want.values()}
     changed = {leaf for leaf in set(scene.folded) | set(want)
                if scene.folded.get(leaf) != want.get(leaf)}
+    scene.unfolded = {leaf: scene.folded[leaf][0] for leaf in set(scene.folded) - set(want)
+                      if scene.node_item(leaf) is not None
+                      and scene.node_item(scene.folded[leaf][0]) is not None}
     for leaf in set(scene.folded) - set(want):
         item = scene.node_item(leaf)
         if item is not None:
@@ -60,7 +64,8 @@ def refold(scene, everything: bool = False, touched=()) -> bool:
         for edge in item.edges if item is not None else ():
             edge.folded = edge.source in want and want[edge.source][0] == edge.target
             edge.setVisible(not edge.folded)
-            edge.update_path()
+    for edge in scene.edge_items():         # nodes grew or shrank: wrapped routes change too
+        edge.update_path()
     return True
 
 
@@ -69,6 +74,34 @@ def _at_spot(graph, want, leaf) -> bool:
     siblings = folds_of(graph, {k: v for k, v in want.items() if v[0] == consumer})[consumer]
     spot = fold_spot(graph, consumer, siblings.index(leaf))
     return tuple(map(round, graph.node(leaf)["pos"])) == spot
+
+
+def free_spot(scene, item, host) -> tuple[float, float] | None:
+    """A place for a leaf that an edit unfolded while its node stays (its edge moved, it
+    became a scalar): where it stands if that is clear of every node, else left of its old
+    host, then above or below that, then further out; None where it stands will do."""
+    from PySide6.QtCore import QRectF
+
+    from backprop_studio.gui.canvas.node_item import NodeItem
+
+    w, h = item.width, item.height
+
+    def clear(x: float, y: float) -> bool:
+        box = QRectF(x - 16, y - 16, w + 32, h + 32)
+        return not any(isinstance(o, NodeItem) and o is not item and o.folded_into is None
+                       and o.mapRectToScene(o.body_rect()).intersects(box)
+                       for o in scene.items(box))
+    if clear(item.pos().x(), item.pos().y()):
+        return None
+    hx, hy, hw, hh = host.pos().x(), host.pos().y(), host.width, host.height
+    for k in range(12):
+        out = 60 + 40 * k
+        for x, y in ((hx - w - out, hy), (hx - w - out, hy - h - out / 2),
+                     (hx - w - out, hy + hh + out / 2), (hx, hy - h - out),
+                     (hx, hy + hh + out), (hx + hw + out, hy)):
+            if clear(x, y):
+                return (round(x), round(y))
+    return None
 
 
 def overlapping(scene) -> bool:
@@ -86,3 +119,29 @@ def overlapping(scene) -> bool:
                     other.mapRectToScene(other.body_rect()).intersects(box):
                 return True
     return False
+
+
+class FoldToggle(MoveNodes):
+    """View ▸ Fold when it laid the graph out again: the drawing and the new places are one
+    undo step, so Ctrl+Z gives back both (the menu's tick follows). Made after the drawing has
+    changed, so its first redo only moves the nodes."""
+
+    def __init__(self, scene, on: bool, moves: dict, tick) -> None:
+        super().__init__(scene.graph, moves, "Fold weights and targets" if on
+                         else "Unfold weights and targets")
+        self.scene, self.on, self.tick = scene, on, tick
+        self._applied = True
+
+    def do(self) -> None:
+        if not self._applied:
+            self._show(self.on)
+        self._applied = False
+        super().do()
+
+    def undo_edit(self) -> None:
+        super().undo_edit()
+        self._show(not self.on)
+
+    def _show(self, on: bool) -> None:
+        self.scene.set_fold(on)
+        self.tick(on)

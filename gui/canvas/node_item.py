@@ -136,7 +136,9 @@ class NodeItem(FoldedRows, QGraphicsItem):
 
     def painted_texts(self) -> list[PaintedText]:
         """The label and, once computed, the value and gradient, as ``paint`` draws them."""
-        out = [PaintedText("label", self.label, self._header_label_shown(), _BOLD)]
+        shown = self._prefix_shown() if self.folded_into is not None else \
+            self._header_label_shown()
+        out = [PaintedText("label", self.label, shown, _BOLD)]
         for role, text in (("value", self.value_text), ("grad", self.grad_text)):
             if text:
                 out.append(PaintedText(role, text, self._value_shown(text), _MONO))
@@ -151,6 +153,8 @@ class NodeItem(FoldedRows, QGraphicsItem):
     def set_values(self, value_text: str, grad_text: str, stale: bool = False) -> None:
         """What the last Result says about this node, as display strings."""
         self.value_text, self.grad_text, self.stale = value_text, grad_text, stale
+        if self.folded_into is not None:        # the host is as wide as its rows need
+            self.folded_into._resize()
         self._resize()
         self.update()
         if self.folded_into is not None:

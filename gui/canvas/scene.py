@@ -24,6 +24,7 @@ from backprop_studio.gui.canvas.overview import Overview
 class GraphScene(QGraphicsScene):
     message = Signal(str)                 # for the status bar
     graph_event = Signal(str, object)     # the engine graph's events, re-emitted as a Qt signal
+    folds_changed = Signal(object)        # after an edit: {leaf unfolded: its old host}
 
     def __init__(self, graph: ComputationGraph | None = None,
                  undo_stack: QUndoStack | None = None, parent=None) -> None:
@@ -44,6 +45,7 @@ class GraphScene(QGraphicsScene):
         self.result = None                # the Result shown, for layers drawn as neurons
         self.fold = True                  # View ▸ Fold weights and targets (gui/canvas/folds)
         self.folded: dict[str, tuple[str, str]] = {}      # leaf → (consumer, port) drawn in
+        self.unfolded: dict[str, str] = {}    # the last refold's unfolded leaves → old hosts
         self.set_graph(graph if graph is not None else ComputationGraph())
 
     # ------------------------------------------------------------ model ↔ items
@@ -110,7 +112,10 @@ class GraphScene(QGraphicsScene):
                 item.prepareGeometryChange()        # the output's tag may have moved
                 item.update()
         if event in self._REFOLD_ON and (self.folded or event in ("edge_added", "node_changed")):
-            folds.refold(self, touched=[data.get("source") or data.get("node")])
+            if folds.refold(self, touched=[data.get("source") or data.get("node")]):
+                self.graph_event.emit("folds_changed", {})
+                if self.unfolded:
+                    self.folds_changed.emit(dict(self.unfolded))
         self.graph_event.emit(event, data)
 
     _REFOLD_ON = ("edge_added", "edge_removed", "node_removed", "node_changed")
@@ -178,6 +183,13 @@ class GraphScene(QGraphicsScene):
 
     def selected_nodes(self) -> list[str]:
         return [i.node for i in self.selectedItems() if isinstance(i, NodeItem)]
+
+    def selected_with_folds(self) -> list[str]:
+        """The selected nodes and the leaves folded into them (their rows are part of the
+        node as drawn): what Copy, Cut, Duplicate and Delete take."""
+        picked = set(self.selected_nodes())
+        picked |= {leaf.node for n in list(picked) for leaf in self._nodes[n].folds}
+        return [n for n in self.graph.nodes if n in picked]
 
     def selected_edges(self) -> list[EdgeItem]:
         return [i for i in self.selectedItems() if isinstance(i, EdgeItem)]

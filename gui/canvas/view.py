@@ -4,7 +4,7 @@ quick-add search (Tab or double-click)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
@@ -13,7 +13,7 @@ from backprop_studio.gui.canvas.readable import readable_zoom
 
 OP_MIME = "application/x-backprop-op"
 MIN_ZOOM, MAX_ZOOM = 0.03, 4.0
-FIT_MARGIN = 8.0
+FIT_MARGIN = 12.0
 
 
 def dropped_files(mime) -> list[str]:
@@ -104,6 +104,19 @@ class GraphView(QGraphicsView):
         growing, or the bottom dock giving back the height its Training tab took, shows more
         of the graph rather than the same part in a bigger frame."""
         super().resizeEvent(event)
+        if self._fitted:
+            self.fit()
+
+    def refit_later(self) -> None:
+        """The graph's extent changed (a wrapped edge took a longer route once the nodes
+        had their numbers): a view still as Fit left it fits again, once, when the event
+        loop next runs."""
+        if self._fitted and not getattr(self, "_refit_pending", False):
+            self._refit_pending = True
+            QTimer.singleShot(0, self, self._refit)
+
+    def _refit(self) -> None:
+        self._refit_pending = False
         if self._fitted:
             self.fit()
 

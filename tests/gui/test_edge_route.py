@@ -68,3 +68,33 @@ def test_routes_into_two_ports_of_one_node_never_share_a_wire(make_window):
     # no stretch of one wire lies on the other: away from where they cross, ≥ LANE/2 apart
     close = sum(1 for p in points_a if min((p - q).manhattanLength() for q in points_b) < 3)
     assert close < 20, close
+
+
+def test_an_edges_box_follows_its_longest_route_and_the_view_shows_it(make_window):
+    """The click shape (and with it the box Qt culls and Fit measures by) is made for the path
+    now set: Qt asks for it inside setPath while the old path is still there. A wrapped route
+    that grows once the nodes have their numbers (sigmoid_neuron's w2 → z) stays in view."""
+    from PySide6.QtWidgets import QApplication
+    path = next(p for p in example_paths() if p.stem == "sigmoid_neuron")
+    window = make_window((1280, 800))
+    QApplication.processEvents()
+    assert window.files.open_example(path)
+    for _ in range(3):
+        QApplication.processEvents()
+    seen = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    for edge in window.scene.edge_items():
+        drawn = edge.path().boundingRect()
+        box = edge.sceneBoundingRect()
+        assert _inside(drawn, box), (edge.key, box, drawn)
+        assert _inside(drawn, seen), (edge.key, seen, drawn)
+    edge = window.scene.edge_item("w2", "z", "b")
+    before = edge.sceneBoundingRect()
+    window.graph.set_position("w2", (window.graph.node("w2")["pos"][0] + 200,
+                                     window.graph.node("w2")["pos"][1]))
+    assert edge.sceneBoundingRect().right() > before.right() + 150      # the new route's box
+
+
+def _inside(a: QRectF, b: QRectF) -> bool:
+    """``a`` within ``b`` (QRectF.contains says no for a flat rect: a straight edge)."""
+    return b.left() <= a.left() and a.right() <= b.right() and b.top() <= a.top() and \
+        a.bottom() <= b.bottom()

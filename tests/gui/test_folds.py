@@ -8,9 +8,11 @@ import pytest
 from editor_helpers import to_view
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from backprop_studio.engine import fileformat
 from backprop_studio.engine.folding import folded_leaves
+from backprop_studio.engine.layout import fold_spot
 from backprop_studio.gui import format as fmt
 from backprop_studio.gui.canvas import folds
 
@@ -79,21 +81,43 @@ def test_the_rows_move_with_their_host_and_undo_puts_both_back(make_window, qtbo
     assert leaf.folded_into is host
 
 
-def test_deleting_the_host_unfolds_W_and_undo_folds_it_again(make_window):
+def test_deleting_or_copying_the_host_takes_its_rows_with_it(make_window):
     window = opened(make_window)
-    scene = window.scene
+    scene, graph = window.scene, window.graph
     scene.clearSelection()
-    scene.node_item("matmul").setSelected(True)
+    scene.node_item("matmul").setSelected(True)           # its header: W₁'s rows come along
+    assert scene.selected_with_folds() == ["parameter", "matmul"]
+    window.copy()
+    assert "Copied 2 nodes" in window.statusBar().currentMessage()
     window.delete()
-    leaf = scene.node_item("parameter")
-    assert leaf.folded_into is None and "parameter" not in scene.folded
-    assert leaf.flags() & leaf.GraphicsItemFlag.ItemIsMovable
-    assert {t.role for t in leaf.painted_texts()} >= {"label"}
-    assert leaf.height > 60                              # a node again: header, port, rows
+    assert "matmul" not in graph.nx and "parameter" not in graph.nx
+    assert scene.folded == {"parameter_1": ("matmul_3", "a"),
+                            "parameter_2": ("matmul_5", "a"), "t": ("mse", "y")}
     window.undo_stack.undo()
-    host = scene.node_item("matmul")
+    host, leaf = scene.node_item("matmul"), scene.node_item("parameter")
     assert leaf.folded_into is host and host.folds == [leaf]
     assert not scene.edge_item("parameter", "matmul", "a").isVisible()
+
+
+def test_a_leaf_an_edit_unfolds_moves_off_the_nodes_in_a_step_of_its_own(make_window, qtbot):
+    from backprop_studio.gui import commands
+    window = opened(make_window)
+    scene, stack, graph = window.scene, window.undo_stack, window.graph
+    spot = tuple(graph.node("parameter")["pos"])
+    commands.push(stack, commands.Disconnect(graph, "matmul", "a"))     # W₁'s edge goes
+    leaf = scene.node_item("parameter")
+    assert leaf.folded_into is None
+    qtbot.waitUntil(lambda: stack.count() == 2, timeout=5000)
+    assert stack.command(1).text() == "Place W₁ beside its node"
+    assert not overlaps(window)
+    assert tuple(graph.node("parameter")["pos"]) != spot
+    stack.undo()                            # back under its node, still unfolded
+    assert tuple(graph.node("parameter")["pos"]) == spot
+    stack.undo()                            # the edge again: folded
+    assert leaf.folded_into is scene.node_item("matmul")
+    stack.redo()                            # redoing the edit does not cut the redo history
+    QApplication.processEvents()
+    assert stack.count() == 2 and stack.canRedo()
 
 
 def test_a_parameter_wired_by_hand_stays_a_node(make_window):
@@ -127,7 +151,16 @@ def test_the_view_toggle_unfolds_lays_out_again_and_is_saved(make_window):
     assert all(e.isVisible() for e in scene.edge_items())
     assert not overlaps(window)                          # laid out again, one undo step
     assert window.undo_stack.count() == count + 1
-    assert window.undo_stack.command(count).text() == "Auto-layout"
+    assert window.undo_stack.command(count).text() == "Unfold weights and targets"
+    unfolded = {n: tuple(window.graph.node(n)["pos"]) for n in window.graph.nodes}
+    window.undo_stack.undo()                # the drawing and the places come back together
+    assert action.isChecked() and len(scene.folded) == 4 and scene.fold
+    assert not overlaps(window)
+    assert all(tuple(window.graph.node(leaf)["pos"]) == fold_spot(window.graph, c, 0)
+               for leaf, (c, _) in scene.folded.items())
+    window.undo_stack.redo()
+    assert not action.isChecked() and scene.folded == {}
+    assert {n: tuple(window.graph.node(n)["pos"]) for n in window.graph.nodes} == unfolded
     window.close()
     again = opened(make_window)
     assert not again.actions["fold"].isChecked() and again.scene.folded == {}
