@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
         ids = refusals.guarded(self, "Cannot paste", lambda: edit_ops.paste(self.scene),
                                box=False)
         if ids is not None:
-            self.show_message(f"Pasted {len(ids)} nodes")
+            self.show_message(f"Pasted {len(ids)} node{'s' if len(ids) != 1 else ''}")
 
     def duplicate(self) -> None:
         edit_ops.duplicate_selection(self.scene)

@@ -18,6 +18,8 @@ TITLES = {
     "two_layer_sigmoid": ("A 2-2-2 sigmoid network", "the seeds' network, trained on one example"),
     "xor_mlp": ("XOR", "a small network learns XOR (train it in the Training dock)"),
     "spirals_mlp": ("Two spirals", "a deeper network draws a curved boundary"),
+    "seed_matrix_form": ("Matrix form", "seed 001's x₁ = f₁(W₁x₀), E = ½‖x₃ − t‖²"),
+    "seed_batch_cross_entropy": ("A batch", "seed 004's cross-entropy over E examples"),
 }
 
 

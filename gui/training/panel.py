@@ -325,7 +325,8 @@ class TrainingPanel(QWidget):
                       loss: float | None, best: float | None) -> None:
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(min(done, total))
-        first = [f"step {step:,}"] + ([f"{rate:,.0f} steps/s"] if rate else [])
+        per = "step/s" if rate is not None and round(rate) == 1 else "steps/s"
+        first = [f"step {step:,}"] + ([f"{rate:,.0f} {per}"] if rate else [])
         second = ([f"loss {loss:.4g}"] if loss is not None else []) + (
             [f"best {best:.4g}"] if best is not None else [])
         text = " · ".join(first) + "\n" + " · ".join(second)

@@ -205,7 +205,7 @@ def test_ctrl_v_of_hostile_text_is_refused_in_the_status_bar(edited):
     w.scene.node_item("x").setSelected(True)
     w.actions["copy"].trigger()
     w.actions["paste"].trigger()
-    assert len(w.graph) == 6 and w.statusBar().currentMessage() == "Pasted 1 nodes"
+    assert len(w.graph) == 6 and w.statusBar().currentMessage() == "Pasted 1 node"
 
 
 def test_the_ctrl_v_key_on_the_canvas_goes_the_same_way(qtbot, edited):
