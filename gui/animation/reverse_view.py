@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsPathItem
 
@@ -61,11 +61,13 @@ class _EdgeOverlay:
         self.items.append(item)
         return item
 
-    def _edge_steps(self, result):
+    def _edge_steps(self, result, folded: bool = False):
+        """The traced edges drawn on the canvas (and, with ``folded``, those of leaves drawn
+        inside their consumer)."""
         for step in result.trace:
             if step.kind == "edge":
                 edge = self.scene.edge_item(step.source, step.node, step.port)
-                if edge is not None and not edge.folded:
+                if edge is not None and (folded or not edge.folded):
                     yield step, edge
 
     def _build(self, result) -> None:
@@ -93,7 +95,10 @@ class ReverseView(_EdgeOverlay):
         register_nodes(space, self.scene)
         pen = QPen(pal.grad, 2.2, Qt.PenStyle.DashLine)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        for step, edge in self._edge_steps(result):
+        for step, edge in self._edge_steps(result, folded=True):
+            if edge.folded:
+                self._folded_tag(graph, step, edge, space)
+                continue
             path = edge.path()
             line = self._add(QGraphicsPathItem(path))
             line.setPen(pen)
@@ -115,6 +120,29 @@ class ReverseView(_EdgeOverlay):
             tag.setToolTip(plain_text.tooltip(
                 f"Reverse network: ∂L/∂{explain.symbol(graph, step.source)} = "
                 f"∂L/∂{explain.symbol(graph, step.node)} {weight}"))
+
+
+    def _folded_tag(self, graph, step, edge, space) -> None:
+        """A leaf drawn inside its consumer has no edge to reverse: its weight is tagged
+        beside its rows, where its gradient arrives (∂L/∂W₁ = ∂L/∂W₁x₀ · bᵀ)."""
+        rows = edge.source_item.sceneBoundingRect()
+        weight = _weight(graph, step)
+        tag = self._add(NodeBadge("above"))
+        tag.show_rows([Row(weight, "grad", SMALL)], border="grad")
+        w, h = tag.boundingRect().width(), tag.boundingRect().height()
+        y = rows.center().y() + h / 2
+        sides = (QPointF(rows.right() + 8 + w / 2, y), QPointF(rows.left() - 8 - w / 2, y))
+        nodes = QRectF()
+        for item in self.scene.node_items():
+            nodes = nodes.united(item.sceneBoundingRect())
+        place(tag, space, [side + QPointF(0, dy) for side in sides
+                           for dy in (0, -h - 6, h + 6, -2 * h - 12)],
+              within=nodes.adjusted(-8, -60, 8, 60))      # not past the outermost nodes
+        tag.tether_to(QPointF(rows.right() if tag.pos().x() > rows.center().x() else
+                              rows.left(), rows.center().y()))
+        tag.setToolTip(plain_text.tooltip(
+            f"Reverse network: ∂L/∂{explain.symbol(graph, step.source)} = "
+            f"∂L/∂{explain.symbol(graph, step.node)} {weight}"))
 
 
 class MagnitudeView(_EdgeOverlay):

@@ -60,12 +60,20 @@ def test_reverse_network_view_reverses_every_traced_edge(open_example):
     window, anim = open_example("two_layer_sigmoid")
     anim.reverse_action.setChecked(True)
     edges = [s for s in window.last_result.trace if s.kind == "edge"]
-    # the target y is drawn inside the loss (engine.folding): its edge has no arrow to reverse
+    # the target y is drawn inside the loss (engine.folding): no edge to reverse, a tag
+    # beside its rows instead
     assert [(s.source, s.node) for s in edges
             if window.scene.edge_item(s.source, s.node, s.port).folded] == [("y", "mse")]
     edges = [s for s in edges if (s.source, s.node) != ("y", "mse")]
-    assert len(anim.reverse.items) == 3 * len(edges)            # dashed path, arrowhead, weight
+    assert len(anim.reverse.items) == 3 * len(edges) + 1   # path, arrowhead, weight; y's tag
     tags = [_rows(i)[0] for i in anim.reverse.items if hasattr(i, "cards")]
+    rows = window.scene.node_item("y").sceneBoundingRect()
+    tag, = [i for i in anim.reverse.items if hasattr(i, "cards") and "∂L/∂y =" in i.toolTip()]
+    card = tag.cards[0].rect.translated(tag.pos())
+    host = window.scene.node_item("mse").sceneBoundingRect()
+    assert not card.intersects(host)                             # beside the rows, not on them
+    assert card.left() >= rows.right() or card.right() <= rows.left()
+    assert abs(card.center().y() - rows.center().y()) < 3 * card.height()
     assert "· W²ᵀ" in tags and "· W¹ᵀ" in tags                   # the same weights, transposed
     head = anim.reverse.items[1].path().elementAt(0)              # the arrowhead's tip…
     start = window.scene.edge_item(edges[0].source, edges[0].node,
