@@ -36,8 +36,25 @@ def _shrinkable(label) -> None:
     update_min()
 
 
+class LogLabels(pg.AxisItem):
+    """An axis that, in log mode, marks 1, 2 and 5 of each decade: pyqtgraph labels every one of
+    2…9 in a decade tall enough for their ticks but not for their text, and in a plot 150 px
+    tall those labels pile up ("0.09 0.08 0.07…")."""
+
+    KEEP = (1, 2, 5)
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):
+        levels = super().logTickValues(minVal, maxVal, size, stdTicks)
+        out = []
+        for spacing, values in levels:
+            if spacing is None:                 # the 2…9 level, as log10 of each value
+                values = [v for v in values if round(10 ** (v - math.floor(v))) in self.KEEP]
+            out.append((spacing, values))
+        return out
+
+
 def styled_plot(title: str, left: str, bottom: str = "step") -> pg.PlotWidget:
-    widget = pg.PlotWidget(background=BACKGROUND)
+    widget = pg.PlotWidget(background=BACKGROUND, axisItems={"left": LogLabels("left")})
     item = widget.getPlotItem()
     item.setTitle(title, color=TEXT, size="10pt")
     _shrinkable(item.titleLabel)             # a narrow plot clips its title, not its data

@@ -77,3 +77,20 @@ def test_the_decision_boundary_has_a_colour_bar(qtbot, sized):
     assert plot.plot.getPlotItem().titleLabel.text == "Data · model output"
     assert window.open_path("resources/examples/cs231n_add_multiply.json")
     assert not plot.colorbar.isVisible()                    # no dataset: no colours to read
+
+
+def test_a_log_axis_labels_1_2_and_5_of_each_decade_only(qtbot, sized):
+    """pyqtgraph labels each of 2…9 in a decade; in a 150 px plot they pile up."""
+    import math
+
+    from backprop_studio.gui.training.plotting import LogLabels
+    window = sized((1280, 800))
+    axis = window.training.view.norm_plot.plot.getPlotItem().getAxis("left")
+    assert isinstance(axis, LogLabels)
+
+    def labelled(low, high):
+        levels = axis.tickValues(math.log10(low), math.log10(high), 150)
+        return sorted({float(f"{10 ** v:.3g}") for _, values in levels for v in values})
+    assert labelled(0.02, 0.2) == [0.05, 0.1]
+    assert labelled(1e-4, 1.0) == [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
+                                   0.05, 0.1, 0.2, 0.5, 1.0]
