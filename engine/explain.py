@@ -236,6 +236,12 @@ def _param_text(graph, step, out) -> str:
     ])
 
 
+def arrivals(result, node: str) -> int:
+    """How many gradients come back to ``node``: its edges the backward pass crosses (a
+    consumer that does not lead to the output hands nothing back, and adds no Σ term)."""
+    return sum(1 for s in result.trace or () if s.kind == "edge" and s.source == node)
+
+
 def _t(x) -> str:
     """The shape of xᵀ."""
     s = np.shape(x)
@@ -245,7 +251,8 @@ def _t(x) -> str:
 def _edge_text(graph, result, step, out) -> str:
     spec = graph.op(step.node)
     me, src = symbol(graph, step.node), symbol(graph, step.source)
-    many = len(graph.consumers_of(step.source)) > 1
+    arriving = arrivals(result, step.source)
+    many = arriving > 1
     target = d(out, src) + (f" (via {me})" if many else "")
     if spec.name in ("dense", "matmul"):
         lines = _matrix_edge(graph, step, out, me, src, target)
@@ -268,8 +275,8 @@ def _edge_text(graph, result, step, out) -> str:
             lines.append(f"shapes: upstream {shape(step.upstream)}, local {shape(step.local)}, "
                          f"product {shape(step.downstream)} (∘ = elementwise)")
     if many:
-        lines.append(f"{src} feeds {len(graph.consumers_of(step.source))} nodes: its gradient "
-                     "is the sum of what each hands back (a Σ step follows).")
+        lines.append(f"{src} hands its value to {arriving} nodes on the way to the output: its "
+                     "gradient is the sum of what each hands back (a Σ step follows).")
     return "\n".join(lines)
 
 

@@ -204,6 +204,19 @@ class Overlay(QObject):
                           lambda r: self._over_node(r, label), detail_only=item.folded)
         self._settle(label, item)
         label.set_stale(self.stale)
+        if is_active:
+            self._keep_in_view(label)
+
+    def _keep_in_view(self, label) -> None:
+        """The step's upstream × local = product card is what the student reads now: a view
+        that does not show all of it scrolls just enough to."""
+        rect = QRectF()
+        for card in label.cards:
+            rect = rect.united(card.rect.translated(label.pos()))
+        for view in self.scene.views():
+            seen = view.mapToScene(view.viewport().rect()).boundingRect()
+            if not rect.isEmpty() and not seen.contains(rect):
+                view.ensureVisible(rect, 16, 16)
 
     def _settle(self, label, edge) -> None:
         """Keep the label on its edge (no leader line) at the first anchor where it fits."""
@@ -274,7 +287,7 @@ class Overlay(QObject):
                     Row(f"= {compact(step.downstream)}", "grad", BOLD)]
         elif node in st.partial:
             got = st.partial[node]
-            n = len(self.scene.graph.consumers_of(node))
+            n = self.timeline.arrivals(node)
             terms = " + ".join(compact(c) for c in got)
             more = " + …" if len(got) < n else ""
             rows = [Row(f"Σ {terms}{more}", "grad", SMALL),

@@ -8,6 +8,7 @@ engine's Result and trace.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from backprop_studio.engine import ComputationGraph, Result, Step
@@ -71,8 +72,8 @@ class Timeline:
     def _build(self) -> None:
         graph, result = self.graph, self.result
         steps: list[AnimStep] = []
-        self._consumers = {n: len(graph.consumers_of(n)) if n in graph else 0
-                           for n in result.order}
+        # gradients that come back to each node (engine.explain.arrivals, counted in one pass)
+        self._consumers = Counter(s.source for s in result.trace or () if s.kind == "edge")
         for node in result.order:
             ins = tuple((src, node, port) for port, src in graph.inputs_of(node).items()) \
                 if node in graph else ()
@@ -81,6 +82,12 @@ class Timeline:
             steps.append(AnimStep(len(steps), "backward", step.kind, step.node,
                                   self._pulse_edges(step), step))
         self._steps = steps
+
+    def arrivals(self, node: str) -> int:
+        """How many gradients come back to ``node`` (engine.explain.arrivals)."""
+        if self._steps is None:
+            self._build()
+        return self._consumers.get(node, 0)
 
     def __len__(self) -> int:
         return self._length

@@ -44,9 +44,11 @@ class FoldedRows:
         self.folded_into = host
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, host is None)
         if host is not None:
+            self.setZValue(host.zValue())
             host.stackBefore(self)      # just above its host, under nodes placed later
         self._resize()
         if host is None:
+            self.setZValue(0.0)
             self.setPos(QPointF(*self.graph.node(self.node)["pos"]))
         self.update()
 

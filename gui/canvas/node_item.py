@@ -234,6 +234,10 @@ class NodeItem(FoldedRows, QGraphicsItem):
             if scene is not None and getattr(scene, "snap_to_grid", False):
                 g = theme.GRID
                 return QPointF(round(value.x() / g) * g, round(value.y() / g) * g)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemZValueHasChanged:
+            for leaf in self.folds:         # raised (an error badge): its rows come along
+                leaf.setZValue(self.zValue())
+                self.stackBefore(leaf)
         elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for leaf in self.folds:
                 leaf.setPos(leaf.fold_pos())

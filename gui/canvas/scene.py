@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QPainter, QPen, QUndoStack
 from PySide6.QtWidgets import QGraphicsScene
 
@@ -17,6 +17,7 @@ from backprop_studio.gui import format as fmt
 from backprop_studio.gui.canvas import error_badge, folds, neuron_toggle, neuron_view
 from backprop_studio.gui.canvas.connect_drag import ConnectDrag
 from backprop_studio.gui.canvas.edge_item import EdgeItem
+from backprop_studio.gui.canvas.edge_route import MAX_NODES
 from backprop_studio.gui.canvas.node_item import NodeItem
 from backprop_studio.gui.canvas.overview import Overview
 
@@ -46,6 +47,7 @@ class GraphScene(QGraphicsScene):
         self.fold = True                  # View ▸ Fold weights and targets (gui/canvas/folds)
         self.folded: dict[str, tuple[str, str]] = {}      # leaf → (consumer, port) drawn in
         self.unfolded: dict[str, str] = {}    # the last refold's unfolded leaves → old hosts
+        self._reroute_pending = False
         self.set_graph(graph if graph is not None else ComputationGraph())
 
     # ------------------------------------------------------------ model ↔ items
@@ -111,6 +113,8 @@ class GraphScene(QGraphicsScene):
             for item in self._nodes.values():
                 item.prepareGeometryChange()        # the output's tag may have moved
                 item.update()
+        if event in self._REROUTE_ON:
+            self.reroute_later()
         if event in self._REFOLD_ON and (self.folded or event in ("edge_added", "node_changed")):
             if folds.refold(self, touched=[data.get("source") or data.get("node")]):
                 self.graph_event.emit("folds_changed", {})
@@ -119,6 +123,23 @@ class GraphScene(QGraphicsScene):
         self.graph_event.emit(event, data)
 
     _REFOLD_ON = ("edge_added", "edge_removed", "node_removed", "node_changed")
+    _REROUTE_ON = ("node_added", "node_removed", "node_moved", "node_changed", "edge_added",
+                   "edge_removed")
+
+    def reroute_later(self) -> None:
+        """Nodes came, went, moved or changed size: a wrapped edge elsewhere may now run
+        through one, so every wrapped route is found again, once, when the event loop next
+        runs (an edit of many nodes costs one pass)."""
+        if not self._reroute_pending and len(self._nodes) <= MAX_NODES:
+            self._reroute_pending = True
+            QTimer.singleShot(0, self, self._reroute)
+
+    def _reroute(self) -> None:
+        self._reroute_pending = False
+        for edge in self._edges.values():
+            if edge.run is not None or edge.source_item.output_anchor().x() > \
+                    edge.target_item.input_anchor(edge.port).x():
+                edge.update_path()
 
     def set_fold(self, on: bool) -> bool:
         """Fold (or unfold) every leaf the rule names; True when the graph wants laying out

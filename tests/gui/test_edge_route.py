@@ -98,3 +98,22 @@ def _inside(a: QRectF, b: QRectF) -> bool:
     """``a`` within ``b`` (QRectF.contains says no for a flat rect: a straight edge)."""
     return b.left() <= a.left() and a.right() <= b.right() and b.top() <= a.top() and \
         a.bottom() <= b.bottom()
+
+
+def test_wrapped_routes_are_found_again_after_nodes_come_and_go(make_window, qtbot):
+    """Deleting W₁x₀ (and its folded W₁) unfolds and removes leaves mid-edit: the wrapped
+    x₁ → W₂x₁ edge is routed again once the edit is over, clear of every node."""
+    from PySide6.QtWidgets import QApplication
+    path = next(p for p in example_paths() if p.stem == "seed_matrix_form")
+    window = make_window((1280, 800))
+    assert window.open_path(path)
+    scene = window.scene
+    scene.clearSelection()
+    scene.node_item("matmul").setSelected(True)
+    window.delete()
+    QApplication.processEvents()
+    edge = scene.edge_item("sigmoid", "matmul_3", "b")
+    assert edge.path().elementCount() > 4 and edge.run is not None      # still wrapped
+    for node in scene.node_items():
+        if node.node not in ("sigmoid", "matmul_3"):
+            assert not edge.run.intersects(node.sceneBoundingRect()), node.node

@@ -195,3 +195,21 @@ def test_the_step_of_a_folded_W_explains_its_gradient_beside_the_rows(make_windo
     assert {t.role: t.text for t in leaf.painted_texts()}["grad"] == fmt.short(product)
     anim.seek(len(steps))                # past it: the label goes, the rows stay
     assert key not in anim.overlay.labels
+
+
+def test_the_rows_stay_on_top_of_their_node_when_its_run_fails(make_window):
+    """A failed run raises the node at fault (its error badge over the labels): its rows
+    rise with it instead of vanishing under it."""
+    from backprop_studio.gui import commands
+    window = opened(make_window)
+    commands.push(window.undo_stack, commands.Disconnect(window.graph, "matmul", "b"))
+    window.actions["run"].trigger()
+    host, leaf = window.scene.node_item("matmul"), window.scene.node_item("parameter")
+    assert host.error and host.zValue() > 0
+    assert leaf.folded_into is host and leaf.zValue() == host.zValue()
+    centre = leaf.mapToScene(leaf.body_rect().center())
+    on_top = [i for i in window.scene.items(centre) if hasattr(i, "folds")]
+    assert on_top[0] is leaf                         # drawn over its host, so it is seen
+    window.undo_stack.undo()
+    window.actions["run"].trigger()
+    assert not host.error and host.zValue() == leaf.zValue() == 0

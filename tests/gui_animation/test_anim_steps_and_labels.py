@@ -146,3 +146,46 @@ def test_dense_layers_show_their_weight_and_bias_gradients_arriving(open_example
     assert "∂L/∂W¹ = xᵀ·δ¹    (2×1)·(1×2) → (2×2)" in anim.panel.body.text()
     assert anim.panel.matrices.isVisibleTo(anim.panel)
     assert window.scene.selected_nodes() == ["dense"]   # the inspector shows its heatmaps
+
+
+def test_a_consumer_that_leads_nowhere_hands_back_no_gradient_and_no_sigma():
+    """x feeds q (to the output) and a dead end d: one gradient comes back to x, so the
+    animation sets ∂f/∂x at q's edge step and waits for no Σ that never comes."""
+    from backprop_studio.engine import explain, run
+    from backprop_studio.engine.api import Graph
+    from backprop_studio.gui.animation.timeline import Timeline
+    g = Graph()
+    x, y = g.input("x", 3.0), g.input("y", 2.0)
+    q = g.multiply(x, y, label="q")
+    g.multiply(x, x, label="d")                  # a dead end: not on the way to f
+    f = g.sigmoid(q, label="f")
+    g.set_output(f)
+    result = run(g)
+    assert explain.arrivals(result, x) == 1
+    timeline = Timeline(g, result)
+    end = timeline.state_at(len(timeline))
+    assert x not in end.partial
+    assert end.node_grad[x] == pytest.approx(result.grads[x])
+    step = next(s for s in result.trace if s.kind == "edge" and s.source == x)
+    assert "Σ step follows" not in explain.explain_step(g, result, step)
+
+
+def test_each_steps_card_is_scrolled_into_view(make_window):
+    """Stepping through seed_matrix_form at 1024×700: the active edge's upstream × local =
+    product card is always whole in the view (a card placed above the figure scrolls it)."""
+    from backprop_studio.engine.fileformat import EXAMPLES
+    window = make_window((1024, 700))
+    assert window.open_path(EXAMPLES / "seed_matrix_form.json")
+    window.actions["run"].trigger()
+    anim = window.animation
+    steps = anim.controller.timeline.steps
+    for cursor in range(anim.controller.timeline.forward_count + 1, len(steps) + 1):
+        anim.seek(cursor)
+        active = anim.controller.active
+        if active.kind != "edge":
+            continue
+        label = anim.overlay.labels[active.edges[0]]
+        seen = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+        for card in label.cards:
+            box = card.rect.translated(label.pos())
+            assert seen.contains(box), (cursor, active.edges, box, seen)
