@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView
 
@@ -25,6 +25,8 @@ from backprop_studio.gui import (
     actions,
     commands,
     edit_ops,
+    file_drops,
+    fold_actions,
     icons,
     refusals,
     theme,
@@ -32,9 +34,7 @@ from backprop_studio.gui import (
 from backprop_studio.gui import format as fmt
 from backprop_studio.gui import settings as app_settings
 from backprop_studio.gui.animation import install as install_animation
-from backprop_studio.gui.canvas import GraphScene, GraphView, folds
-from backprop_studio.gui.canvas.folds import FoldToggle
-from backprop_studio.gui.canvas.view import dropped_files
+from backprop_studio.gui.canvas import GraphScene, GraphView
 from backprop_studio.gui.dock_heights import install as install_dock_heights
 from backprop_studio.gui.dock_heights import side_docks
 from backprop_studio.gui.dock_tabs import install as install_dock_tabs
@@ -72,15 +72,14 @@ class MainWindow(QMainWindow):
         self.files = FileController(self)
         self.refusal_box = refusals.RefusalBox(self)
         self.setAcceptDrops(True)
-        self.view.files_dropped.connect(self._open_dropped_later)
+        file_drops.install(self)     # files dropped on the canvas or the window open
         self._build_docks()
         self.actions = actions.build(self)
         self._build_docks_menu()
         self._build_status_bar()
         self.scene.message.connect(self.show_message)
         self.scene.graph_event.connect(self._on_graph_event)
-        self.scene.folds_changed.connect(      # after the edit has finished: a step of its own
-            lambda unfolded: QTimer.singleShot(0, self, lambda: self._place_unfolded(unfolded)))
+        fold_actions.install(self)
         self.scene.selectionChanged.connect(self.inspector.follow_selection)
         # bound methods, not lambdas: Qt drops them when the window dies before its stack
         self.undo_stack.indexChanged.connect(self._on_index_changed)
@@ -249,32 +248,6 @@ class MainWindow(QMainWindow):
         if box:
             self.refusal_box.show(title, text)
 
-    # ------------------------------------------------------------ dropped files
-    def dragEnterEvent(self, event) -> None:
-        if dropped_files(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            super().dragEnterEvent(event)
-
-    def dragMoveEvent(self, event) -> None:
-        if dropped_files(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            super().dragMoveEvent(event)
-
-    def dropEvent(self, event) -> None:
-        paths = dropped_files(event.mimeData())
-        if paths:
-            event.acceptProposedAction()
-            self._open_dropped_later(paths)
-        else:
-            super().dropEvent(event)
-
-    def _open_dropped_later(self, paths: list[str]) -> None:
-        """After the drop has finished: opening may ask about unsaved changes, and a dialog
-        inside a drop handler would keep the file manager's drag waiting."""
-        QTimer.singleShot(0, self, lambda: self.files.open_dropped(paths))
-
     def _on_graph_event(self, event: str, data: dict) -> None:
         maths = event not in ("node_moved", "folds_changed") and not (
             event == "node_changed" and data.get("what") in ("label", "view"))
@@ -442,43 +415,7 @@ class MainWindow(QMainWindow):
         self.scene.snap_to_grid = bool(on)
 
     def set_fold(self, on: bool) -> None:
-        """View ▸ Fold; when the toggle leaves the graph wanting a new layout, the toggle and
-        the layout are one undo step (gui/canvas/folds.FoldToggle)."""
-        if bool(on) == self.scene.fold:
-            return
-        if self.scene.set_fold(on):
-            moves = edit_ops.layout_moves(self.scene)
-            if moves:
-                commands.push(self.undo_stack, FoldToggle(self.scene, bool(on), moves,
-                                                          self._tick_fold))
-                self.show_message(("Folded" if on else "Unfolded") + " weights and targets "
-                                  "and laid the graph out again (Ctrl+Z undoes both)")
-        self.view.fit()
-
-    def _place_unfolded(self, unfolded: dict) -> None:
-        """Leaves an edit unfolded go beside their old node when they stand on another (one
-        undo step after the edit). Not while undoing or redoing: that would cut the redo."""
-        if self.undo_stack.canRedo():
-            return
-        moves = {}
-        for leaf, host in unfolded.items():
-            item, host_item = self.scene.node_item(leaf), self.scene.node_item(host)
-            if item is None or host_item is None or item.folded_into is not None:
-                continue
-            spot = folds.free_spot(self.scene, item, host_item)
-            if spot is not None:
-                moves[leaf] = (tuple(self.graph.node(leaf)["pos"]), spot)
-        if moves:
-            names = ", ".join(self.graph.label(n) for n in moves)
-            commands.push(self.undo_stack, commands.MoveNodes(self.graph, moves,
-                                                              f"Place {names} beside its node"))
-
-    def _tick_fold(self, on: bool) -> None:
-        action = self.actions["fold"]
-        action.blockSignals(True)
-        action.setChecked(on)
-        action.blockSignals(False)
-        self.view.fit()
+        fold_actions.set_fold(self, on)
 
     def set_colorblind(self, on: bool) -> None:
         theme.set_palette("colorblind" if on else "cs231n")
