@@ -9,6 +9,7 @@ number comes from the Result and its trace. Pure Python; no Qt (the engine never
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 
@@ -236,10 +237,14 @@ def _param_text(graph, step, out) -> str:
     ])
 
 
-def arrivals(result, node: str) -> int:
-    """How many gradients come back to ``node``: its edges the backward pass crosses (a
+def arrival_counts(result) -> Counter:
+    """{node: how many gradients come back to it}: its edges the backward pass crosses (a
     consumer that does not lead to the output hands nothing back, and adds no Σ term)."""
-    return sum(1 for s in result.trace or () if s.kind == "edge" and s.source == node)
+    return Counter(s.source for s in result.trace or () if s.kind == "edge")
+
+
+def arrivals(result, node: str) -> int:
+    return arrival_counts(result)[node]
 
 
 def _t(x) -> str:

@@ -170,9 +170,7 @@ def layered_positions(graph: ComputationGraph, width: float = WIDTH, fold: bool 
                 y_of[node] = y + sizes[node][1] / 2
                 y += sizes[node][1] + ROW_GAP
             skyline.append((x, x + widths[k], y - ROW_GAP))
-    for consumer, leaves in folds.items():
-        for j, leaf in enumerate(leaves):
-            positions[leaf] = fold_spot(graph, consumer, j, positions[consumer])
+    positions.update(fold_spots(graph, folded, positions))
     return positions
 
 
@@ -184,12 +182,20 @@ def fold_spot(graph: ComputationGraph, consumer: str, index: int, at=None
     return (round(cx), round(cy + base_height(graph, consumer) + index * FOLD_ROWS))
 
 
-def glue_folded(graph: ComputationGraph) -> None:
-    """Put every folded leaf at its spot in its consumer (after placing nodes by hand)."""
-    folded = folded_leaves(graph)
+def fold_spots(graph: ComputationGraph, folded: dict, at=None) -> dict:
+    """{leaf: its spot} for the ``folded`` leaves ({leaf: (consumer, port)}), with the
+    consumers at ``at`` ({node: position}; default: where the graph has them)."""
+    spots = {}
     for consumer, leaves in folds_of(graph, folded).items():
         for j, leaf in enumerate(leaves):
-            graph.set_position(leaf, fold_spot(graph, consumer, j))
+            spots[leaf] = fold_spot(graph, consumer, j, at[consumer] if at else None)
+    return spots
+
+
+def glue_folded(graph: ComputationGraph) -> None:
+    """Put every folded leaf at its spot in its consumer (after placing nodes by hand)."""
+    for leaf, spot in fold_spots(graph, folded_leaves(graph)).items():
+        graph.set_position(leaf, spot)
 
 
 def apply_layout(graph: ComputationGraph, width: float = WIDTH, fold: bool = True) -> None:
@@ -200,10 +206,8 @@ def apply_layout(graph: ComputationGraph, width: float = WIDTH, fold: bool = Tru
 def unfold_layout(graph: ComputationGraph) -> bool:
     """For a view that does not fold: a graph laid out folded (its leaves at their spots
     inside their consumers) is laid out again unfolded; True if it was."""
-    folded = folded_leaves(graph)
-    for consumer, leaves in folds_of(graph, folded).items():
-        for j, leaf in enumerate(leaves):
-            if tuple(map(round, graph.node(leaf)["pos"])) == fold_spot(graph, consumer, j):
-                apply_layout(graph, fold=False)
-                return True
+    for leaf, spot in fold_spots(graph, folded_leaves(graph)).items():
+        if tuple(map(round, graph.node(leaf)["pos"])) == spot:
+            apply_layout(graph, fold=False)
+            return True
     return False

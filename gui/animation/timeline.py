@@ -8,10 +8,9 @@ engine's Result and trace.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
-from backprop_studio.engine import ComputationGraph, Result, Step
+from backprop_studio.engine import ComputationGraph, Result, Step, explain
 
 
 @dataclass(frozen=True)
@@ -72,8 +71,7 @@ class Timeline:
     def _build(self) -> None:
         graph, result = self.graph, self.result
         steps: list[AnimStep] = []
-        # gradients that come back to each node (engine.explain.arrivals, counted in one pass)
-        self._consumers = Counter(s.source for s in result.trace or () if s.kind == "edge")
+        self._consumers = explain.arrival_counts(result)
         for node in result.order:
             ins = tuple((src, node, port) for port, src in graph.inputs_of(node).items()) \
                 if node in graph else ()
@@ -84,7 +82,7 @@ class Timeline:
         self._steps = steps
 
     def arrivals(self, node: str) -> int:
-        """How many gradients come back to ``node`` (engine.explain.arrivals)."""
+        """How many gradients come back to ``node`` (engine.explain.arrival_counts)."""
         if self._steps is None:
             self._build()
         return self._consumers.get(node, 0)

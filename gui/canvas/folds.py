@@ -11,7 +11,7 @@ into a node.
 from __future__ import annotations
 
 from backprop_studio.engine.folding import foldable, folded_leaves, folds_of
-from backprop_studio.engine.layout import fold_spot
+from backprop_studio.engine.layout import fold_spots
 from backprop_studio.gui.commands import MoveNodes
 
 
@@ -20,8 +20,6 @@ def refold(scene, everything: bool = False, touched=()) -> bool:
     ``everything``: fold every leaf that qualifies (a graph opened, the View toggle); else
     only the folded leaves and the ``touched`` nodes are looked at, so an edit costs what it
     touches, not the graph's size."""
-    from backprop_studio.gui.canvas.neuron_view import NeuronNodeItem
-
     graph = scene.graph
     if not scene.fold:
         want = {}
@@ -34,8 +32,7 @@ def refold(scene, everything: bool = False, touched=()) -> bool:
             if hit is not None:
                 want[leaf] = hit
     want = {leaf: hit for leaf, hit in want.items()
-            if scene.node_item(leaf) is not None and scene.node_item(hit[0]) is not None
-            and not isinstance(scene.node_item(hit[0]), NeuronNodeItem)}
+            if scene.node_item(leaf) is not None and scene.node_item(hit[0]) is not None}
     if not everything:
         want = {leaf: hit for leaf, hit in want.items()
                 if leaf in scene.folded or _at_spot(graph, want, leaf)}
@@ -64,16 +61,12 @@ def refold(scene, everything: bool = False, touched=()) -> bool:
         for edge in item.edges if item is not None else ():
             edge.folded = edge.source in want and want[edge.source][0] == edge.target
             edge.setVisible(not edge.folded)
-    for edge in scene.edge_items():         # nodes grew or shrank: wrapped routes change too
-        edge.update_path()
+    scene.reroute_now()                     # nodes grew or shrank: wrapped routes change too
     return True
 
 
 def _at_spot(graph, want, leaf) -> bool:
-    consumer = want[leaf][0]
-    siblings = folds_of(graph, {k: v for k, v in want.items() if v[0] == consumer})[consumer]
-    spot = fold_spot(graph, consumer, siblings.index(leaf))
-    return tuple(map(round, graph.node(leaf)["pos"])) == spot
+    return tuple(map(round, graph.node(leaf)["pos"])) == fold_spots(graph, want)[leaf]
 
 
 def free_spot(scene, item, host) -> tuple[float, float] | None:

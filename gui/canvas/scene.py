@@ -132,10 +132,13 @@ class GraphScene(QGraphicsScene):
         runs (an edit of many nodes costs one pass)."""
         if not self._reroute_pending and len(self._nodes) <= MAX_NODES:
             self._reroute_pending = True
-            QTimer.singleShot(0, self, self._reroute)
+            QTimer.singleShot(0, self, self.reroute_now)
 
-    def _reroute(self) -> None:
+    def reroute_now(self) -> None:
+        """Find every wrapped route again (a straight edge is a bezier of its two ends)."""
         self._reroute_pending = False
+        if len(self._nodes) > MAX_NODES:
+            return
         for edge in self._edges.values():
             if edge.run is not None or edge.source_item.output_anchor().x() > \
                     edge.target_item.input_anchor(edge.port).x():
@@ -291,9 +294,8 @@ class GraphScene(QGraphicsScene):
                     event.accept()
                     return
         super().mousePressEvent(event)
-        moving = set(self.selected_nodes())
-        moving |= {leaf.node for n in list(moving) for leaf in self._nodes[n].folds}
-        self._press_positions = {n: tuple(self.graph.node(n)["pos"]) for n in moving}
+        self._press_positions = {n: tuple(self.graph.node(n)["pos"])
+                                 for n in self.selected_with_folds()}
 
     def contextMenuEvent(self, event) -> None:
         for item in self.items(event.scenePos()):
